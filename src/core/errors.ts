@@ -1,0 +1,120 @@
+/**
+ * Every error latchkey throws is a {@link SessionError} with a stable `code`.
+ * Codes never change meaning between versions; match on them, not on messages.
+ *
+ * @example
+ * ```ts
+ * try { await req.session.lock() }
+ * catch (err) { if (isSessionError(err) && err.code === 'LATCHKEY_LOCK_TIMEOUT') ... }
+ * ```
+ */
+export type SessionErrorCode =
+  | 'LATCHKEY_CONFIG'
+  | 'LATCHKEY_USAGE'
+  | 'LATCHKEY_LOCK_TIMEOUT'
+  | 'LATCHKEY_LOCK_LOST'
+  | 'LATCHKEY_STORE'
+  | 'LATCHKEY_COOKIE_TOO_LARGE'
+
+/** Base class of every latchkey error. */
+export class SessionError extends Error {
+  readonly code: SessionErrorCode
+  /**
+   * HTTP status an adapter answers with when this error escapes a handler.
+   * Frameworks that honour `err.statusCode` (Fastify, Express, Koa) use it directly.
+   */
+  readonly statusCode: number
+
+  constructor(code: SessionErrorCode, message: string, statusCode = 500, options?: ErrorOptions) {
+    super(message, options)
+    this.name = new.target.name
+    this.code = code
+    this.statusCode = statusCode
+  }
+}
+
+/**
+ * An error that means "the session service is briefly unavailable, try again":
+ * answered with 503 and a `Retry-After` header.
+ */
+export class SessionUnavailableError extends SessionError {
+  /** Seconds a client should wait before retrying; sent as `Retry-After`. */
+  readonly retryAfter: number
+  /** Response headers for frameworks that apply `err.headers` (Express, Koa). */
+  readonly headers: Readonly<Record<string, string>>
+
+  constructor(code: SessionErrorCode, message: string, retryAfter: number, options?: ErrorOptions) {
+    super(code, message, 503, options)
+    this.retryAfter = retryAfter
+    this.headers = { 'retry-after': String(retryAfter) }
+  }
+}
+
+/** An option passed to a constructor is invalid. Thrown at construction, never on a request. */
+export class SessionConfigError extends SessionError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('LATCHKEY_CONFIG', message, 500, options)
+  }
+}
+
+/** The API was used in a way it does not support (e.g. a value that is not JSON). */
+export class SessionUsageError extends SessionError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('LATCHKEY_USAGE', message, 500, options)
+  }
+}
+
+/** The session's lock could not be acquired within `lock.timeout` seconds. */
+export class SessionLockTimeoutError extends SessionUnavailableError {
+  constructor(timeoutSeconds: number, options?: ErrorOptions) {
+    super(
+      'LATCHKEY_LOCK_TIMEOUT',
+      `Timed out after ${timeoutSeconds}s waiting for the session lock`,
+      1,
+      options,
+    )
+  }
+}
+
+/**
+ * The lock's lease expired and another holder took it before this holder saved,
+ * so the save was refused (fencing) to protect the newer holder's data.
+ */
+export class SessionLockLostError extends SessionUnavailableError {
+  constructor(
+    message = 'The session lock lease expired before the save; the save was refused',
+    options?: ErrorOptions,
+  ) {
+    super('LATCHKEY_LOCK_LOST', message, 1, options)
+  }
+}
+
+/** A store failed or missed its deadline (e.g. Redis down). Answered with 503. */
+export class SessionStoreError extends SessionUnavailableError {
+  /** The `name` of the store that failed. */
+  readonly store: string
+
+  constructor(store: string, message: string, options?: ErrorOptions) {
+    super('LATCHKEY_STORE', `[${store}] ${message}`, 1, options)
+    this.store = store
+  }
+}
+
+/** A cookie-held session would not fit the browser's 4096-byte cookie limit. */
+export class SessionCookieTooLargeError extends SessionError {
+  /** Size in bytes of the `Set-Cookie` value that was refused. */
+  readonly size: number
+
+  constructor(size: number, limit: number) {
+    super(
+      'LATCHKEY_COOKIE_TOO_LARGE',
+      `The session cookie would be ${size} bytes, over the ${limit}-byte limit browsers keep; store less in the session or use a server store`,
+    )
+    this.size = size
+  }
+}
+
+/** True for every error thrown by latchkey. */
+export function isSessionError(error: unknown): error is SessionError {
+  return error instanceof SessionError
+}

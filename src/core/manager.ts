@@ -1,0 +1,83 @@
+import { KeyedMutex } from './keyed-mutex.js'
+import { type ResolvedOptions, resolveOptions, type SessionsOptions } from './options.js'
+import { type RequestInfo, Session, type SessionContext } from './session.js'
+import { Storage } from './storage.js'
+import type { AnyStore, SessionData, SessionStore } from './store.js'
+
+/**
+ * A session manager (original `Session`): one cookie, one request property,
+ * one primary store and any number of mirrors. Register it with an adapter.
+ *
+ * @example
+ * ```ts
+ * import { Sessions } from 'latchkey'
+ * import { MemoryStore } from 'latchkey/stores/memory'
+ * import { latchkey } from 'latchkey/fastify'
+ *
+ * const sessions = new Sessions<{ cart: string[] }>({ store: new MemoryStore() })
+ * app.register(latchkey(sessions))
+ * app.post('/cart', async (req) => {
+ *   await using s = await req.session.lock()
+ *   s.set('cart', [...(s.get('cart') ?? []), 'apple'])
+ * })
+ * ```
+ */
+export class Sessions<Data extends SessionData = SessionData> {
+  /** The request property the session is attached to. */
+  readonly name: string
+  /** The options after defaults (durations in milliseconds). */
+  readonly options: ResolvedOptions
+  protected readonly context: SessionContext
+
+  constructor(options: SessionsOptions) {
+    this.options = resolveOptions(options, this.defaults())
+    this.name = this.options.name
+    this.context = {
+      options: this.options,
+      storage: new Storage(options.store, options.mirrors ?? [], this.options),
+      mutex: new KeyedMutex(),
+    }
+  }
+
+  /** The primary store: read, locked and written. */
+  get store(): AnyStore {
+    return this.context.storage.primary
+  }
+
+  /** The stores that receive every write but are never read. */
+  get mirrors(): readonly SessionStore[] {
+    return this.context.storage.mirrors
+  }
+
+  /** Adds a mirror (original `add_interface`). */
+  addMirror(store: AnyStore): void {
+    this.context.storage.addMirror(store)
+  }
+
+  /**
+   * Replaces the primary store (original `set_master_interface`). With
+   * `keepOldAsMirror`, the old primary keeps receiving writes.
+   * @default keepOldAsMirror false
+   */
+  setPrimary(store: AnyStore, options: { keepOldAsMirror?: boolean } = {}): void {
+    this.context.storage.setPrimary(store, options.keepOldAsMirror ?? false)
+  }
+
+  /**
+   * Adapter API: the session of one request. Does no I/O; the session reads
+   * the store when first used. Finish with `session.commit()`.
+   */
+  open(request: RequestInfo): Session<Data> {
+    return new Session<Data>(this.context, request)
+  }
+
+  /** Stops the stores' timers and connections that they own. */
+  async close(): Promise<void> {
+    await this.context.storage.close()
+  }
+
+  /** Default request property and cookie name, overridden by subclasses. */
+  protected defaults(): { name: string; cookieName: string } {
+    return { name: 'session', cookieName: 'SESSION' }
+  }
+}

@@ -1,0 +1,225 @@
+import { SessionConfigError } from './errors.js'
+import type { AnyStore } from './store.js'
+
+/** Cookie attributes of a manager's session cookie. */
+export interface CookieOptions {
+  /**
+   * Cookie name. Names starting with `__Host-` are checked to be Secure, Path=/
+   * and without Domain, as browsers require.
+   * @default 'SESSION' (AuthSessions: 'SECURE_SESSION')
+   */
+  name?: string
+  /** Domain attribute; omitted by default (host-only cookie). */
+  domain?: string
+  /** @default '/' */
+  path?: string
+  /** @default true */
+  httpOnly?: boolean
+  /**
+   * Browsers accept Secure cookies from `http://localhost`; set `false` only
+   * to develop over plain http on another host.
+   * @default true
+   */
+  secure?: boolean
+  /** @default 'lax' */
+  sameSite?: 'lax' | 'strict' | 'none'
+  /** CHIPS `Partitioned` attribute (requires `secure`). @default false */
+  partitioned?: boolean
+  /**
+   * `true`: the cookie carries Max-Age/Expires and outlives the browser.
+   * `false`: a browser-session cookie (original `session_cookie=True`).
+   * @default true
+   */
+  persistent?: boolean
+}
+
+/** Reports an error that did not fail the request (a mirror write, a background touch). */
+export type ErrorReporter = (error: unknown, context: { store: string; operation: string }) => void
+
+/** Options shared by `Sessions` and `AuthSessions`. Durations are in seconds. */
+export interface SessionsOptions {
+  /** The primary store: read, locked and written. */
+  store: AnyStore
+  /**
+   * Stores that receive every write, touch and delete of the primary, keyed by
+   * the same hashed id with the same TTL (e.g. a copy for analytics). Never read.
+   * @default []
+   */
+  mirrors?: AnyStore[]
+  /**
+   * `'report'`: a failing mirror is passed to `onError` and the request succeeds.
+   * `'fail'`: a failing mirror fails the request with `SessionStoreError`.
+   * @default 'report'
+   */
+  mirrorFailure?: 'report' | 'fail'
+  /**
+   * Seconds a commit waits for mirrors before it releases the lock and goes on;
+   * a mirror still writing after that is reported as failed.
+   * @default 2
+   */
+  mirrorTimeout?: number
+  /** The request property the session is attached to. @default 'session' */
+  name?: string
+  cookie?: CookieOptions
+  /** Idle timeout: seconds without a write or touch after which the session ends. @default 2592000 (30 days) */
+  ttl?: number
+  /** Seconds after creation (AuthSessions: after login) when the session ends regardless of activity. @default undefined (none) */
+  absoluteTimeout?: number
+  /**
+   * A request that only reads a session older than this many seconds since its
+   * last write or touch extends its expiry (store and cookie) without rewriting
+   * its data. `false` turns sliding expiry off.
+   * @default min(3600, ttl / 2)
+   */
+  touchAfter?: number | false
+  lock?: {
+    /** Seconds to wait for a session's lock before `SessionLockTimeoutError` (503). @default 10 */
+    timeout?: number
+    /** Seconds a distributed lock lasts unless renewed by its live holder. @default 30 */
+    lease?: number
+  }
+  /**
+   * Warn (`process.emitWarning`, code `LATCHKEY_UNLOCKED_ACCESS`, once per call
+   * site) when session data is read or written without holding the lock.
+   * @default true
+   */
+  warnLock?: boolean
+  /** Receives errors that do not fail the request. @default emits a Node warning */
+  onError?: ErrorReporter
+}
+
+/** Options after defaults and validation. Durations in milliseconds. */
+export interface ResolvedOptions {
+  name: string
+  cookie: Required<Omit<CookieOptions, 'domain'>> & { domain: string | undefined }
+  ttlMs: number
+  absoluteTimeoutMs: number | undefined
+  touchAfterMs: number | undefined
+  lockTimeoutMs: number
+  lockLeaseMs: number
+  warnLock: boolean
+  mirrorFailure: 'report' | 'fail'
+  mirrorTimeoutMs: number
+  onError: ErrorReporter
+}
+
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const PROPERTY_NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/
+const DOMAIN =
+  /^\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/
+const PATH = /^\/[\x21-\x3a\x3c-\x7e]*$/
+
+function fail(message: string): never {
+  throw new SessionConfigError(message)
+}
+
+function seconds(value: unknown, option: string, { min = 1, allowZero = false } = {}): number {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    (allowZero ? value < 0 : value < min)
+  ) {
+    fail(`${option} must be a number of seconds ≥ ${allowZero ? 0 : min}, got ${String(value)}`)
+  }
+  return value
+}
+
+function boolean(value: unknown, option: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') fail(`${option} must be true or false, got ${String(value)}`)
+  return value
+}
+
+const defaultReporter: ErrorReporter = (error, { store, operation }) => {
+  const reason = error instanceof Error ? error.message : String(error)
+  process.emitWarning(`latchkey: ${operation} on store "${store}" failed: ${reason}`, {
+    code: 'LATCHKEY_BACKGROUND_ERROR',
+  })
+}
+
+/** Validates options and fills in defaults; throws `SessionConfigError`. */
+export function resolveOptions(
+  options: SessionsOptions,
+  defaults: { name: string; cookieName: string },
+): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) fail('options must be an object')
+  const store = options.store as unknown
+  if (typeof store !== 'object' || store === null) fail('options.store is required')
+
+  const name = options.name ?? defaults.name
+  if (typeof name !== 'string' || !PROPERTY_NAME.test(name)) {
+    fail(`name must be a valid property name, got ${String(name)}`)
+  }
+
+  const c = options.cookie ?? {}
+  const cookieName = c.name ?? defaults.cookieName
+  if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) {
+    fail(`cookie.name must be a cookie token, got ${String(cookieName)}`)
+  }
+  if (c.domain !== undefined && (typeof c.domain !== 'string' || !DOMAIN.test(c.domain))) {
+    fail(`cookie.domain must be a domain name, got ${String(c.domain)}`)
+  }
+  const path = c.path ?? '/'
+  if (typeof path !== 'string' || !PATH.test(path))
+    fail(`cookie.path must start with "/" and hold no ";", got ${String(path)}`)
+  const sameSite = c.sameSite ?? 'lax'
+  if (sameSite !== 'lax' && sameSite !== 'strict' && sameSite !== 'none') {
+    fail(`cookie.sameSite must be 'lax', 'strict' or 'none', got ${String(sameSite)}`)
+  }
+  const secure = boolean(c.secure, 'cookie.secure', true)
+  const partitioned = boolean(c.partitioned, 'cookie.partitioned', false)
+  if (sameSite === 'none' && !secure) fail("cookie.sameSite 'none' requires cookie.secure")
+  if (partitioned && !secure) fail('cookie.partitioned requires cookie.secure')
+  if (cookieName.startsWith('__Host-') && (!secure || path !== '/' || c.domain !== undefined)) {
+    fail('a __Host- cookie must be secure, with path "/" and no domain')
+  }
+  if (cookieName.startsWith('__Secure-') && !secure) fail('a __Secure- cookie must be secure')
+
+  const ttl = seconds(options.ttl ?? 2_592_000, 'ttl')
+  const absoluteTimeout =
+    options.absoluteTimeout === undefined
+      ? undefined
+      : seconds(options.absoluteTimeout, 'absoluteTimeout')
+  const touchAfter =
+    options.touchAfter === false
+      ? undefined
+      : options.touchAfter === undefined
+        ? Math.min(3600, ttl / 2)
+        : seconds(options.touchAfter, 'touchAfter', { allowZero: true })
+  if (touchAfter !== undefined && touchAfter >= ttl) fail('touchAfter must be shorter than ttl')
+
+  const lock = options.lock ?? {}
+  const lockTimeout = seconds(lock.timeout ?? 10, 'lock.timeout', { min: 0.001 })
+  const lockLease = seconds(lock.lease ?? 30, 'lock.lease', { min: 0.05 })
+
+  const mirrorFailure = options.mirrorFailure ?? 'report'
+  if (mirrorFailure !== 'report' && mirrorFailure !== 'fail') {
+    fail(`mirrorFailure must be 'report' or 'fail', got ${String(mirrorFailure)}`)
+  }
+  const mirrorTimeout = seconds(options.mirrorTimeout ?? 2, 'mirrorTimeout', { min: 0.001 })
+  if (options.onError !== undefined && typeof options.onError !== 'function')
+    fail('onError must be a function')
+
+  return {
+    name,
+    cookie: {
+      name: cookieName,
+      domain: c.domain,
+      path,
+      httpOnly: boolean(c.httpOnly, 'cookie.httpOnly', true),
+      secure,
+      sameSite,
+      partitioned,
+      persistent: boolean(c.persistent, 'cookie.persistent', true),
+    },
+    ttlMs: ttl * 1000,
+    absoluteTimeoutMs: absoluteTimeout === undefined ? undefined : absoluteTimeout * 1000,
+    touchAfterMs: touchAfter === undefined ? undefined : touchAfter * 1000,
+    lockTimeoutMs: lockTimeout * 1000,
+    lockLeaseMs: lockLease * 1000,
+    warnLock: boolean(options.warnLock, 'warnLock', true),
+    mirrorFailure,
+    mirrorTimeoutMs: mirrorTimeout * 1000,
+    onError: options.onError ?? defaultReporter,
+  }
+}

@@ -1,0 +1,33 @@
+import type { ResolvedOptions } from './options.js'
+import type { SessionRecord } from './store.js'
+
+/** Whether a record is still valid at `now` (idle and absolute timeouts). */
+export function isLive(record: SessionRecord, now: number): boolean {
+  return (
+    record.expiresAt > now &&
+    (record.absoluteExpiresAt === undefined || record.absoluteExpiresAt > now)
+  )
+}
+
+/** The idle-expiry a record gets when written or touched at `now`. */
+export function nextExpiry(
+  record: Pick<SessionRecord, 'ttl' | 'absoluteExpiresAt'>,
+  options: ResolvedOptions,
+  now: number,
+): number {
+  const idle = now + (record.ttl === undefined ? options.ttlMs : record.ttl * 1000)
+  return record.absoluteExpiresAt === undefined ? idle : Math.min(idle, record.absoluteExpiresAt)
+}
+
+/** Seconds left until `expiresAt`, as the positive integer stores expect. */
+export function ttlSeconds(expiresAt: number, now: number): number {
+  return Math.max(1, Math.ceil((expiresAt - now) / 1000))
+}
+
+/** Whether the session's cookie outlives the browser. */
+export function isPersistent(
+  record: Pick<SessionRecord, 'persistent'>,
+  options: ResolvedOptions,
+): boolean {
+  return record.persistent ?? options.cookie.persistent
+}

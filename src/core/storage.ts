@@ -1,0 +1,273 @@
+import { hashSessionId, isWellFormedSessionId } from '../crypto/ids.js'
+import { isSessionError, SessionConfigError, SessionStoreError } from './errors.js'
+import type { ResolvedOptions } from './options.js'
+import {
+  type AnyStore,
+  type CookieSealer,
+  type IndexedSession,
+  isCookieSealer,
+  type LeaseChange,
+  type SessionRecord,
+  type SessionStore,
+  type StoreLease,
+} from './store.js'
+
+/** The stored session a request's cookie names, found without I/O. */
+export interface Identity {
+  id: string
+  key: string
+  /** Client-side stores only: the record the cookie carries. */
+  sealed?: SessionRecord
+  /** The cookie must be re-issued even if nothing changes (sealed under an old key). */
+  stale?: boolean
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** Runs a store operation, turning anything but a latchkey error into `SessionStoreError`. */
+async function call<T>(store: AnyStore, operation: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (error) {
+    if (isSessionError(error)) throw error
+    throw new SessionStoreError(store.name, `${operation} failed: ${describe(error)}`, {
+      cause: error,
+    })
+  }
+}
+
+const NO_TIMEOUT = Symbol('timeout')
+
+/**
+ * The primary store and its mirrors as one unit: reads and locks go to the
+ * primary; every write, touch and delete goes to the primary, then to all
+ * mirrors concurrently under a deadline.
+ */
+export class Storage {
+  #primary: AnyStore
+  #mirrors: SessionStore[]
+  readonly #options: ResolvedOptions
+
+  constructor(primary: AnyStore, mirrors: readonly AnyStore[], options: ResolvedOptions) {
+    this.#options = options
+    this.#primary = primary
+    this.#mirrors = []
+    for (const mirror of mirrors) this.addMirror(mirror)
+  }
+
+  get primary(): AnyStore {
+    return this.#primary
+  }
+
+  get mirrors(): readonly SessionStore[] {
+    return this.#mirrors
+  }
+
+  /** Whether the primary keeps the session in the cookie (no server state). */
+  get clientSide(): boolean {
+    return isCookieSealer(this.#primary)
+  }
+
+  addMirror(store: AnyStore): void {
+    if (isCookieSealer(store)) {
+      throw new SessionConfigError(
+        `store "${store.name}" keeps sessions in the cookie and cannot be a mirror`,
+      )
+    }
+    if (store === this.#primary || this.#mirrors.includes(store)) {
+      throw new SessionConfigError(`store "${store.name}" is already used by this manager`)
+    }
+    this.#mirrors.push(store)
+  }
+
+  setPrimary(store: AnyStore, keepOldAsMirror: boolean): void {
+    const old = this.#primary
+    this.#mirrors = this.#mirrors.filter((mirror) => mirror !== store)
+    this.#primary = store
+    if (keepOldAsMirror && old !== store) this.addMirror(old)
+  }
+
+  /**
+   * The session a cookie value names, without I/O: a well-formed id (server
+   * stores) or a valid sealed record (cookie store). Undefined otherwise.
+   */
+  identify(value: string): Identity | undefined {
+    const primary = this.#primary
+    if (isCookieSealer(primary)) {
+      const opened = primary.unseal(value, this.#options.ttlMs / 1000)
+      const id = opened?.record.id
+      if (!opened || id === undefined || !isWellFormedSessionId(id)) return undefined
+      const { id: _, ...record } = opened.record
+      return { id, key: hashSessionId(id), sealed: record, stale: opened.stale }
+    }
+    if (!isWellFormedSessionId(value)) return undefined
+    return { id: value, key: hashSessionId(value) }
+  }
+
+  /** Reads the record of an identity from the primary. */
+  async read(identity: Identity): Promise<SessionRecord | undefined> {
+    const primary = this.#primary
+    if (isCookieSealer(primary)) return identity.sealed
+    return call(primary, 'get', () => primary.get(identity.key))
+  }
+
+  /**
+   * Locks the identity's key in the primary when it can lock across processes,
+   * reading the record in the same step. Otherwise (the in-process mutex is
+   * then the lock) reads the record and returns a lease that writes plainly.
+   */
+  async lock(identity: Identity, waitMs: number): Promise<StoreLease> {
+    const primary = this.#primary
+    if (isCookieSealer(primary)) return sealedLease(identity.sealed)
+    if (primary.lock) {
+      const lock = primary.lock.bind(primary)
+      return call(primary, 'lock', () =>
+        lock(identity.key, { leaseMs: this.#options.lockLeaseMs, waitMs }),
+      )
+    }
+    const record = await call(primary, 'get', () => primary.get(identity.key))
+    return plainLease(primary, identity.key, record)
+  }
+
+  /** Applies `change` through a lease, then to the mirrors. False if the record had vanished. */
+  async commit(lease: StoreLease, key: string, change: LeaseChange | undefined): Promise<boolean> {
+    const applied = await call(this.#primary, 'commit', () => lease.commit(change))
+    if (!change || !applied) return applied
+    if (change.type === 'set')
+      await this.#replicate('set', (m) => m.set(key, change.record, change.ttlSeconds))
+    else await this.#replicate('delete', (m) => m.delete(key))
+    return true
+  }
+
+  /** Writes a record under a key nobody else knows yet (a new or rotated id). */
+  async create(key: string, record: SessionRecord, ttlSeconds: number): Promise<void> {
+    const primary = this.#primary
+    if (!isCookieSealer(primary))
+      await call(primary, 'set', () => primary.set(key, record, ttlSeconds))
+    await this.#replicate('set', (m) => m.set(key, record, ttlSeconds))
+  }
+
+  async remove(key: string): Promise<void> {
+    const primary = this.#primary
+    if (!isCookieSealer(primary)) await call(primary, 'delete', () => primary.delete(key))
+    await this.#replicate('delete', (m) => m.delete(key))
+  }
+
+  /** Extends expiry without rewriting data, where the store can; false if it cannot. */
+  async touch(key: string, record: SessionRecord, ttlSeconds: number): Promise<boolean> {
+    const primary = this.#primary
+    if (isCookieSealer(primary)) {
+      await this.#replicate('touch', (m) => touchOrSet(m, key, record, ttlSeconds))
+      return true
+    }
+    if (!primary.touch) return false
+    const touch = primary.touch.bind(primary)
+    await call(primary, 'touch', () => touch(key, record, ttlSeconds))
+    await this.#replicate('touch', (m) => touchOrSet(m, key, record, ttlSeconds))
+    return true
+  }
+
+  /** The cookie value for a session: its id, or the sealed record. */
+  cookieValue(id: string, record: SessionRecord): string {
+    const primary = this.#primary
+    return isCookieSealer(primary) ? primary.seal({ ...record, id }) : id
+  }
+
+  /** The primary's per-user index, or a config error naming what is missing. */
+  indexed(): Required<Pick<SessionStore, 'listByUser' | 'deleteByUser'>> & SessionStore {
+    const primary = this.#primary
+    if (isCookieSealer(primary) || !primary.listByUser || !primary.deleteByUser) {
+      throw new SessionConfigError(
+        `store "${primary.name}" has no per-user index (listByUser/deleteByUser); sessions held in cookies cannot be listed or revoked`,
+      )
+    }
+    return primary as Required<Pick<SessionStore, 'listByUser' | 'deleteByUser'>> & SessionStore
+  }
+
+  async listByUser(userId: string): Promise<IndexedSession[]> {
+    const primary = this.indexed()
+    return call(primary, 'listByUser', () => primary.listByUser(userId))
+  }
+
+  async deleteByUser(userId: string, exceptKey: string | undefined): Promise<number> {
+    const primary = this.indexed()
+    const keys = await call(primary, 'deleteByUser', () =>
+      primary.deleteByUser(userId, exceptKey === undefined ? {} : { exceptKey }),
+    )
+    await this.#replicate('delete', (m) =>
+      Promise.all(keys.map((key) => m.delete(key))).then(() => undefined),
+    )
+    return keys.length
+  }
+
+  /** Closes every store that has `close`. */
+  async close(): Promise<void> {
+    await Promise.all(
+      [this.#primary, ...this.#mirrors].map((store) => (store as SessionStore).close?.()),
+    )
+  }
+
+  async #replicate(
+    operation: string,
+    write: (mirror: SessionStore) => Promise<void>,
+  ): Promise<void> {
+    if (this.#mirrors.length === 0) return
+    const { mirrorTimeoutMs, mirrorFailure, onError } = this.#options
+    const failures: SessionStoreError[] = []
+    await Promise.all(
+      this.#mirrors.map(async (mirror) => {
+        let timer: NodeJS.Timeout | undefined
+        const deadline = new Promise<typeof NO_TIMEOUT>((resolve) => {
+          timer = setTimeout(resolve, mirrorTimeoutMs, NO_TIMEOUT)
+        })
+        try {
+          const outcome = await Promise.race([write(mirror), deadline])
+          if (outcome === NO_TIMEOUT) throw new Error(`no answer within ${mirrorTimeoutMs / 1000}s`)
+        } catch (error) {
+          const wrapped = new SessionStoreError(
+            mirror.name,
+            `mirror ${operation} failed: ${describe(error)}`,
+            { cause: error },
+          )
+          if (mirrorFailure === 'fail') failures.push(wrapped)
+          else onError(wrapped, { store: mirror.name, operation })
+        } finally {
+          clearTimeout(timer)
+        }
+      }),
+    )
+    if (failures[0]) throw failures[0]
+  }
+}
+
+function touchOrSet(
+  store: SessionStore,
+  key: string,
+  record: SessionRecord,
+  ttlSeconds: number,
+): Promise<void> {
+  return store.touch ? store.touch(key, record, ttlSeconds) : store.set(key, record, ttlSeconds)
+}
+
+/** A lease for a store without a lock capability: the in-process mutex is the lock. */
+function plainLease(
+  store: SessionStore,
+  key: string,
+  record: SessionRecord | undefined,
+): StoreLease {
+  return {
+    record,
+    async commit(change) {
+      if (change?.type === 'set') await store.set(key, change.record, change.ttlSeconds)
+      else if (change?.type === 'delete') await store.delete(key)
+      return true
+    },
+  }
+}
+
+/** The cookie store has nothing to lock or write on the server side. */
+function sealedLease(record: SessionRecord | undefined): StoreLease {
+  return { record, commit: async () => true }
+}

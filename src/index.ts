@@ -1,0 +1,40 @@
+/**
+ * latchkey: race-free, secure HTTP sessions and login for Node.js.
+ *
+ * @example
+ * ```ts
+ * import { Sessions } from 'latchkey'
+ * import { MemoryStore } from 'latchkey/stores/memory'
+ * const sessions = new Sessions({ store: new MemoryStore() })
+ * ```
+ * @module
+ */
+
+export {
+  isSessionError,
+  SessionConfigError,
+  SessionCookieTooLargeError,
+  SessionError,
+  type SessionErrorCode,
+  SessionLockLostError,
+  SessionLockTimeoutError,
+  SessionStoreError,
+  SessionUnavailableError,
+  SessionUsageError,
+} from './core/errors.js'
+export { Sessions } from './core/manager.js'
+export type { CookieOptions, ErrorReporter, SessionsOptions } from './core/options.js'
+export { LockedSession, type RequestInfo, Session } from './core/session.js'
+export type {
+  AnyStore,
+  CookieSealer,
+  IndexedSession,
+  JsonValue,
+  LeaseChange,
+  SessionData,
+  SessionRecord,
+  SessionStore,
+  StoreLease,
+  StoreLockOptions,
+} from './core/store.js'
+export { hashSessionId } from './crypto/ids.js'

@@ -1,0 +1,217 @@
+import { SessionConfigError } from '../../core/errors.js'
+import { KeyedMutex } from '../../core/keyed-mutex.js'
+import type {
+  IndexedSession,
+  LeaseChange,
+  SessionRecord,
+  SessionStore,
+  StoreLease,
+  StoreLockOptions,
+} from '../../core/store.js'
+
+/** Options of {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+  /**
+   * Seconds between sweeps of expired sessions. The sweep timer starts with
+   * the store, does not keep the process alive, and stops on `close()`.
+   * @default 60
+   */
+  sweepInterval?: number
+  /**
+   * Most sessions kept; past it the least recently used one is evicted.
+   * @default 100000
+   */
+  maxEntries?: number
+}
+
+interface Entry {
+  /** The record without its times, as JSON: stored data never shares objects with callers. */
+  json: string
+  lastSeenAt: number
+  expiresAt: number
+  userId: string | undefined
+}
+
+/**
+ * Sessions in this process's memory (original `InMemory`): for development,
+ * tests and single-process apps. O(1) reads and writes, expiry honoured on
+ * read, a periodic sweep, and a least-recently-used bound on size. Sessions
+ * are lost on restart and not shared between processes.
+ *
+ * @example
+ * ```ts
+ * const sessions = new Sessions({ store: new MemoryStore({ maxEntries: 50_000 }) })
+ * ```
+ */
+export class MemoryStore implements SessionStore {
+  readonly name = 'memory'
+  readonly #entries = new Map<string, Entry>()
+  readonly #byUser = new Map<string, Set<string>>()
+  readonly #locks = new KeyedMutex()
+  readonly #maxEntries: number
+  #timer: NodeJS.Timeout | undefined
+
+  constructor(options: MemoryStoreOptions = {}) {
+    const sweepInterval = options.sweepInterval ?? 60
+    const maxEntries = options.maxEntries ?? 100_000
+    if (
+      typeof sweepInterval !== 'number' ||
+      !(sweepInterval > 0) ||
+      !Number.isFinite(sweepInterval)
+    ) {
+      throw new SessionConfigError(
+        `sweepInterval must be a positive number of seconds, got ${String(sweepInterval)}`,
+      )
+    }
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+      throw new SessionConfigError(
+        `maxEntries must be a positive integer, got ${String(maxEntries)}`,
+      )
+    }
+    this.#maxEntries = maxEntries
+    this.#timer = setInterval(() => this.sweep(), sweepInterval * 1000)
+    this.#timer.unref()
+  }
+
+  /** Number of entries held, expired ones not yet swept included. */
+  get size(): number {
+    return this.#entries.size
+  }
+
+  async get(key: string): Promise<SessionRecord | undefined> {
+    return this.#read(key)
+  }
+
+  async set(key: string, record: SessionRecord, ttlSeconds: number): Promise<void> {
+    this.#write(key, record, ttlSeconds)
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#remove(key)
+  }
+
+  async touch(
+    key: string,
+    times: Pick<SessionRecord, 'lastSeenAt' | 'expiresAt'>,
+    ttlSeconds: number,
+  ): Promise<void> {
+    const entry = this.#live(key)
+    if (!entry) return
+    entry.lastSeenAt = times.lastSeenAt
+    entry.expiresAt = Math.min(times.expiresAt, Date.now() + ttlSeconds * 1000)
+  }
+
+  async lock(key: string, options: StoreLockOptions): Promise<StoreLease> {
+    const release = await this.#locks.acquire(key, options.waitMs)
+    return {
+      record: this.#read(key),
+      commit: async (change?: LeaseChange) => {
+        try {
+          if (change?.type === 'delete') this.#remove(key)
+          else if (change?.type === 'set') {
+            if (!this.#live(key)) return false
+            this.#write(key, change.record, change.ttlSeconds)
+          }
+          return true
+        } finally {
+          release()
+        }
+      },
+    }
+  }
+
+  async listByUser(userId: string): Promise<IndexedSession[]> {
+    const sessions: IndexedSession[] = []
+    for (const key of this.#byUser.get(userId) ?? []) {
+      const record = this.#read(key, false)
+      if (record) sessions.push({ key, record })
+    }
+    return sessions
+  }
+
+  async deleteByUser(userId: string, options: { exceptKey?: string } = {}): Promise<string[]> {
+    const deleted: string[] = []
+    for (const key of [...(this.#byUser.get(userId) ?? [])]) {
+      if (key === options.exceptKey) continue
+      if (this.#live(key)) deleted.push(key)
+      this.#remove(key)
+    }
+    return deleted
+  }
+
+  /** Deletes every expired entry now; returns how many. Runs by itself every `sweepInterval`. */
+  sweep(): number {
+    const now = Date.now()
+    let swept = 0
+    for (const [key, entry] of this.#entries) {
+      if (entry.expiresAt <= now) {
+        this.#remove(key)
+        swept++
+      }
+    }
+    return swept
+  }
+
+  /** Stops the sweep timer. The data stays readable. */
+  async close(): Promise<void> {
+    clearInterval(this.#timer)
+    this.#timer = undefined
+  }
+
+  #live(key: string): Entry | undefined {
+    const entry = this.#entries.get(key)
+    if (!entry) return undefined
+    if (entry.expiresAt <= Date.now()) {
+      this.#remove(key)
+      return undefined
+    }
+    return entry
+  }
+
+  #read(key: string, markUsed = true): SessionRecord | undefined {
+    const entry = this.#live(key)
+    if (!entry) return undefined
+    if (markUsed) {
+      // Map keeps insertion order: re-inserting makes this the most recently used.
+      this.#entries.delete(key)
+      this.#entries.set(key, entry)
+    }
+    return {
+      ...(JSON.parse(entry.json) as SessionRecord),
+      lastSeenAt: entry.lastSeenAt,
+      expiresAt: entry.expiresAt,
+    }
+  }
+
+  #write(key: string, record: SessionRecord, ttlSeconds: number): void {
+    const { lastSeenAt, expiresAt, ...rest } = record
+    const userId = record.userId
+    const previous = this.#entries.get(key)
+    if (previous) this.#remove(key)
+    this.#entries.set(key, {
+      json: JSON.stringify(rest),
+      lastSeenAt,
+      expiresAt: Math.min(expiresAt, Date.now() + ttlSeconds * 1000),
+      userId,
+    })
+    if (userId !== undefined) {
+      const keys = this.#byUser.get(userId)
+      if (keys) keys.add(key)
+      else this.#byUser.set(userId, new Set([key]))
+    }
+    while (this.#entries.size > this.#maxEntries) {
+      const oldest = this.#entries.keys().next().value as string
+      this.#remove(oldest)
+    }
+  }
+
+  #remove(key: string): void {
+    const entry = this.#entries.get(key)
+    if (!entry) return
+    this.#entries.delete(key)
+    if (entry.userId === undefined) return
+    const keys = this.#byUser.get(entry.userId)
+    keys?.delete(key)
+    if (keys?.size === 0) this.#byUser.delete(entry.userId)
+  }
+}
