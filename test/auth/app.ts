@@ -38,6 +38,11 @@ export class Gates {
     this.#openers.get(name)?.()
   }
 
+  /** Releases every request still waiting (after a failed test). */
+  openAll(): void {
+    for (const open of this.#openers.values()) open()
+  }
+
   /** Called by a route: waits at `name` when the test armed it. */
   async pass(name: string | undefined): Promise<void> {
     const gate = name === undefined ? undefined : this.#waiting.get(name)
