@@ -105,13 +105,12 @@ export async function startAuthApp(
   })
   app.post<{ Body: LoginBody }>('/logout-login-locked', async (req) => {
     const session = sessionOf(req)
-    await session.withLock(async () => {
+    return session.withLock(async () => {
       await session.logout()
-      const afterLogout = await session.currentUser()
+      const afterLogout = (await session.currentUser()) ?? null
       await session.login(req.body.user)
-      return afterLogout
+      return { afterLogout, afterLogin: (await session.currentUser()) ?? null }
     })
-    return { ok: true }
   })
   app.get('/me', async (req) => {
     const session = sessionOf(req)
