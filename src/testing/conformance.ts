@@ -59,6 +59,12 @@ async function sortedKeys(store: SessionStore, userId: string): Promise<string[]
 
 type Body = (store: SessionStore) => Promise<void>
 
+function lockOf(store: SessionStore): NonNullable<SessionStore['lock']> {
+  const lock = store.lock
+  assert.ok(lock, 'the store declares the lock capability but has no lock()')
+  return lock.bind(store)
+}
+
 const cases: Array<{ name: string; capability?: Capability; body: Body }> = [
   {
     name: 'get of a missing key is undefined',
@@ -100,7 +106,8 @@ const cases: Array<{ name: string; capability?: Capability; body: Body }> = [
       ;(r.data.list as number[]).push(2)
       const read = await store.get(k)
       assert.deepEqual(read?.data, { list: [1] })
-      ;(read?.data.list as number[]).push(3)
+      assert.ok(read)
+      ;(read.data.list as number[]).push(3)
       assert.deepEqual((await store.get(k))?.data, { list: [1] })
     },
   },
@@ -180,12 +187,12 @@ const cases: Array<{ name: string; capability?: Capability; body: Body }> = [
       const k = key()
       const r = record()
       await store.set(k, r, 60)
-      const lease = await store.lock!(k, { leaseMs: 5000, waitMs: 2000 })
+      const lease = await lockOf(store)(k, { leaseMs: 5000, waitMs: 2000 })
       assert.deepEqual(lease.record, r)
       const next = record({ data: { n: 2 } })
       assert.equal(await lease.commit({ type: 'set', record: next, ttlSeconds: 60 }), true)
       assert.deepEqual(await store.get(k), next)
-      const again = await store.lock!(k, { leaseMs: 5000, waitMs: 500 })
+      const again = await lockOf(store)(k, { leaseMs: 5000, waitMs: 500 })
       await again.commit()
     },
   },
@@ -194,7 +201,7 @@ const cases: Array<{ name: string; capability?: Capability; body: Body }> = [
     capability: 'lock',
     body: async (store) => {
       const k = key()
-      const lease = await store.lock!(k, { leaseMs: 5000, waitMs: 2000 })
+      const lease = await lockOf(store)(k, { leaseMs: 5000, waitMs: 2000 })
       assert.equal(lease.record, undefined)
       assert.equal(await lease.commit({ type: 'set', record: record(), ttlSeconds: 60 }), false)
       assert.equal(await store.get(k), undefined)
@@ -206,7 +213,7 @@ const cases: Array<{ name: string; capability?: Capability; body: Body }> = [
     body: async (store) => {
       const k = key()
       await store.set(k, record(), 60)
-      const lease = await store.lock!(k, { leaseMs: 5000, waitMs: 2000 })
+      const lease = await lockOf(store)(k, { leaseMs: 5000, waitMs: 2000 })
       await store.delete(k)
       assert.equal(
         await lease.commit({ type: 'set', record: record({ data: { n: 9 } }), ttlSeconds: 60 }),
@@ -221,10 +228,10 @@ const cases: Array<{ name: string; capability?: Capability; body: Body }> = [
     body: async (store) => {
       const k = key()
       await store.set(k, record(), 60)
-      const lease = await store.lock!(k, { leaseMs: 5000, waitMs: 2000 })
+      const lease = await lockOf(store)(k, { leaseMs: 5000, waitMs: 2000 })
       await lease.commit({ type: 'delete' })
       assert.equal(await store.get(k), undefined)
-      const again = await store.lock!(k, { leaseMs: 5000, waitMs: 500 })
+      const again = await lockOf(store)(k, { leaseMs: 5000, waitMs: 500 })
       await again.commit()
     },
   },
@@ -234,9 +241,9 @@ const cases: Array<{ name: string; capability?: Capability; body: Body }> = [
     body: async (store) => {
       const k = key()
       await store.set(k, record({ data: { n: 0 } }), 60)
-      const first = await store.lock!(k, { leaseMs: 5000, waitMs: 2000 })
+      const first = await lockOf(store)(k, { leaseMs: 5000, waitMs: 2000 })
       let secondGotIt = false
-      const second = store.lock!(k, { leaseMs: 5000, waitMs: 5000 }).then((lease) => {
+      const second = lockOf(store)(k, { leaseMs: 5000, waitMs: 5000 }).then((lease) => {
         secondGotIt = true
         return lease
       })
@@ -254,9 +261,12 @@ const cases: Array<{ name: string; capability?: Capability; body: Body }> = [
     body: async (store) => {
       const k = key()
       await store.set(k, record(), 60)
-      const held = await store.lock!(k, { leaseMs: 5000, waitMs: 2000 })
+      const held = await lockOf(store)(k, { leaseMs: 5000, waitMs: 2000 })
       const started = Date.now()
-      await assert.rejects(store.lock!(k, { leaseMs: 5000, waitMs: 200 }), SessionLockTimeoutError)
+      await assert.rejects(
+        lockOf(store)(k, { leaseMs: 5000, waitMs: 200 }),
+        SessionLockTimeoutError,
+      )
       const waited = Date.now() - started
       assert.ok(waited >= 150 && waited < 2000, `waited ${waited} ms for a 200 ms bound`)
       await held.commit()
@@ -266,8 +276,8 @@ const cases: Array<{ name: string; capability?: Capability; body: Body }> = [
     name: 'locks on different keys do not block each other',
     capability: 'lock',
     body: async (store) => {
-      const a = await store.lock!(key(), { leaseMs: 5000, waitMs: 1000 })
-      const b = await store.lock!(key(), { leaseMs: 5000, waitMs: 1000 })
+      const a = await lockOf(store)(key(), { leaseMs: 5000, waitMs: 1000 })
+      const b = await lockOf(store)(key(), { leaseMs: 5000, waitMs: 1000 })
       await Promise.all([a.commit(), b.commit()])
     },
   },
