@@ -55,7 +55,7 @@ Each visit is counted with a locked read-modify-write, so parallel requests neve
 }
 
 /** The login form; the demo account's credentials are shown on it. */
-export function loginPage({ next, error, account }) {
+export function loginPage({ next, error, account, username = '' }) {
   return layout(
     'Log in',
     undefined,
@@ -63,7 +63,7 @@ export function loginPage({ next, error, account }) {
 <p>Demo account: user <code>${escapeHtml(account.username)}</code>, password <code>${escapeHtml(account.password)}</code>.</p>
 <form method="post" action="/login" id="login-form">
 <input type="hidden" name="next" value="${escapeHtml(next)}">
-<p><label>User <input name="username" autocomplete="username" required></label></p>
+<p><label>User <input name="username" value="${escapeHtml(username)}" autocomplete="username" required></label></p>
 <p><label>Password <input name="password" type="password" autocomplete="current-password" required></label></p>
 <p><label><input type="checkbox" name="remember"> Keep me logged in on this device</label></p>
 <p><button type="submit">Log in</button></p>

@@ -78,6 +78,7 @@ export function buildDemo() {
       const page = loginPage({
         next: sitePath(next),
         error: 'Wrong user or password.',
+        username,
         account: ACCOUNT,
       })
       return html(reply, page, 401)

@@ -75,7 +75,8 @@ describe.skipIf(!hasChromium)('the demo in headless Chromium', () => {
         '--disable-sync',
       ],
     })
-    laptop = await browser.newContext({ userAgent: 'E2E Laptop Browser' })
+    // Markup in the user agent must show as text on the sessions page (escaped HTML).
+    laptop = await browser.newContext({ userAgent: 'E2E Laptop <b>Browser</b>' })
     phone = await browser.newContext({ userAgent: 'E2E Phone Browser' })
   })
 
@@ -115,7 +116,7 @@ describe.skipIf(!hasChromium)('the demo in headless Chromium', () => {
       trs.map((tr) => tr.textContent ?? ''),
     )
     expect(rows).toHaveLength(2)
-    expect(rows.find((r) => r.includes('(this device)'))).toContain('E2E Laptop Browser')
+    expect(rows.find((r) => r.includes('(this device)'))).toContain('E2E Laptop <b>Browser</b>')
     expect(rows.some((r) => r.includes('E2E Phone Browser'))).toBe(true)
 
     await Promise.all([
@@ -129,6 +130,25 @@ describe.skipIf(!hasChromium)('the demo in headless Chromium', () => {
     expect(await isShutOut(page, demo.base)).toBe(false)
     await phonePage.close()
     await page.close()
+  })
+
+  it('refuses a wrong password and never redirects off-site after login', async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(`${demo.base}/login?next=${encodeURIComponent('//evil.example/x')}`)
+    await page.fill('input[name=username]', 'ada')
+    await page.fill('input[name=password]', 'wrong')
+    const refused = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.click('#login-form button'),
+    ])
+    expect(refused[0].status()).toBe(401)
+    expect(await page.textContent('#error')).toContain('Wrong user or password')
+    expect(await page.inputValue('input[name=username]')).toBe('ada')
+    await page.fill('input[name=password]', 'lovelace')
+    await Promise.all([page.waitForURL(`${demo.base}/x`), page.click('#login-form button')])
+    expect(new URL(page.url()).origin).toBe(demo.base)
+    await context.close()
   })
 
   it('logs out, and the protected page is closed again', async () => {
