@@ -112,7 +112,8 @@ export class Fernet {
   decrypt(token: string, options: DecryptOptions = {}): FernetMessage | undefined {
     const data = decodeToken(token)
     if (!data) return undefined
-    const timestamp = data.readUInt32BE(TIMESTAMP_OFFSET) * 2 ** 32 + data.readUInt32BE(5)
+    const timestamp =
+      data.readUInt32BE(TIMESTAMP_OFFSET) * 2 ** 32 + data.readUInt32BE(TIMESTAMP_OFFSET + 4)
     const now = nowSeconds()
     if (timestamp > now + MAX_CLOCK_SKEW_SECONDS) return undefined
     if (options.ttl !== undefined && timestamp + options.ttl < now) return undefined
@@ -160,7 +161,7 @@ function seal(key: KeyPair, plaintext: Uint8Array, timestamp: number, iv: Uint8A
   const token = Buffer.allocUnsafe(CIPHERTEXT_OFFSET + cipherLength + HMAC_BYTES)
   token[0] = VERSION
   token.writeUInt32BE(Math.floor(timestamp / 2 ** 32), TIMESTAMP_OFFSET)
-  token.writeUInt32BE(timestamp % 2 ** 32, 5)
+  token.writeUInt32BE(timestamp % 2 ** 32, TIMESTAMP_OFFSET + 4)
   token.set(iv, IV_OFFSET)
   const cipher = createCipheriv('aes-128-cbc', key.encryption, iv)
   const head = cipher.update(plaintext)
