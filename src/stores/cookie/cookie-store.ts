@@ -15,7 +15,7 @@ export interface CookieStoreOptions {
    *
    * @example
    * ```ts
-   * new CookieStore({ keys: [process.env.SESSION_KEY, process.env.SESSION_KEY_PREVIOUS] })
+   * new CookieStore({ keys: [currentKey, previousKey] }) // seals with currentKey, reads both
    * ```
    */
   keys: string | readonly string[]
@@ -46,13 +46,12 @@ const MAX_COOKIE_VALUE_LENGTH = 4096
  * @example
  * ```ts
  * import { Sessions } from 'latchkey'
- * import { CookieStore, generateKey } from 'latchkey/stores/cookie'
+ * import { CookieStore } from 'latchkey/stores/cookie'
  *
- * // generateKey() once, then keep the key in your secrets (here SESSION_KEY).
- * const sessions = new Sessions({
- *   store: new CookieStore({ keys: process.env.SESSION_KEY ?? generateKey() }),
- *   ttl: 3600,
- * })
+ * // `npx latchkey keygen` (or generateKey()) once, then keep the key in your secrets.
+ * const key = process.env.SESSION_KEY
+ * if (!key) throw new Error('SESSION_KEY is not set: make one with `npx latchkey keygen`')
+ * const sessions = new Sessions({ store: new CookieStore({ keys: key }), ttl: 3600 })
  * ```
  * @throws {SessionConfigError} `LATCHKEY_CONFIG` when a key is missing or malformed.
  */
@@ -107,8 +106,7 @@ function validateKeys(options: CookieStoreOptions): string[] {
     const label = typeof keys === 'string' ? 'CookieStore key' : `CookieStore keys[${index}]`
     // Never echo the value: it may be a real secret with a typo.
     if (!isFernetKey(key)) {
-      const got =
-        typeof key === 'string' ? `a string of ${key.length} characters` : `a ${typeof key}`
+      const got = typeof key === 'string' ? `a string of ${key.length} characters` : typeof key
       throw new SessionConfigError(`${label} is not a Fernet key (got ${got}); ${KEY_HINT}`)
     }
     const bytes = Buffer.from(key.replaceAll('+', '-').replaceAll('/', '_'), 'base64url')
