@@ -27,7 +27,10 @@ export interface SessionInfo {
   current: boolean
 }
 
-/** A request's session, or a session id: names one session. */
+/**
+ * Names one session: a request's `AuthSession`, or a session id (`session.id`,
+ * the cookie's secret, not the hashed `id` that `listSessions` returns).
+ */
 // biome-ignore lint/suspicious/noExplicitAny: a session of any data and user type
 export type SessionReference = AuthSession<any, any> | string
 
