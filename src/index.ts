@@ -39,6 +39,7 @@ export {
 } from './core/errors.js'
 export { Sessions } from './core/manager.js'
 export type { CookieOptions, ErrorReporter, SessionsOptions } from './core/options.js'
+export type { Register, RegisteredData } from './core/register.js'
 export { LockedSession, type RequestInfo, Session } from './core/session.js'
 export type {
   AnyStore,
