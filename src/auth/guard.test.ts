@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { resolveGuard, sitePath, unauthenticatedResponse } from './guard.js'
+import { MemoryStore } from '../stores/memory/index.js'
+import { AuthSessions } from './auth-sessions.js'
+import {
+  checkLogin,
+  requireAuthSession,
+  resolveGuard,
+  sitePath,
+  unauthenticatedResponse,
+} from './guard.js'
 
 describe('sitePath', () => {
   it('keeps path and query of an ordinary target', () => {
@@ -54,5 +62,33 @@ describe('resolveGuard', () => {
     expect(() => resolveGuard({ exemptMethods: 'OPTIONS' as unknown as string[] })).toThrow(
       expect.objectContaining({ code: 'LATCHKEY_CONFIG' }),
     )
+  })
+})
+
+describe('checkLogin', () => {
+  const auth = new AuthSessions({ store: new MemoryStore(), warnLock: false })
+  const guard = resolveGuard()
+
+  it('denies a request without login and lets a logged-in one through', async () => {
+    const anonymous = auth.open({ cookie: undefined })
+    expect(await checkLogin(anonymous, { method: 'GET', url: '/x' }, guard)).toMatchObject({
+      status: 401,
+    })
+    const member = auth.open({ cookie: undefined })
+    await member.login({ id: 'u' })
+    expect(await checkLogin(member, { method: 'GET', url: '/x' }, guard)).toBeUndefined()
+  })
+
+  it('lets exempt methods through whatever their case', async () => {
+    const anonymous = auth.open({ cookie: undefined })
+    expect(await checkLogin(anonymous, { method: 'options', url: '/x' }, guard)).toBeUndefined()
+  })
+
+  it('requireAuthSession refuses anything but an AuthSession', () => {
+    expect(() => requireAuthSession(null, 'authSession')).toThrow(
+      expect.objectContaining({ code: 'LATCHKEY_USAGE' }),
+    )
+    const session = auth.open({ cookie: undefined })
+    expect(requireAuthSession(session, 'authSession')).toBe(session)
   })
 })
