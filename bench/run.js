@@ -24,12 +24,14 @@ try {
   process.exit(1)
 }
 
-const all = await contestantNames()
 if (options.list) {
-  for (const name of all) console.log(`${name}\t${(await loadContestant(name)).label}`)
+  for (const name of await contestantNames())
+    console.log(`${name}\t${(await loadContestant(name)).label}`)
   process.exit(0)
 }
-const contestants = await Promise.all((options.only ?? all).map((name) => loadContestant(name)))
+const contestants = await Promise.all(
+  (options.only ?? (await contestantNames())).map((name) => loadContestant(name)),
+)
 
 const startedAt = new Date().toISOString()
 const machine = {
