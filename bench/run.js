@@ -7,7 +7,7 @@ import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { contestantNames, loadContestant } from './lib/contestants.js'
 import { readOptions } from './lib/options.js'
-import { checkTargets, markdown } from './lib/report.js'
+import { checkTargets, markdown, summarize } from './lib/report.js'
 import { prepareSessions, SCENARIOS } from './lib/scenarios.js'
 import { startServer } from './lib/server-process.js'
 import { startServices } from './lib/services.js'
@@ -23,7 +23,6 @@ try {
   console.error('latchkey is not built: run `npm run build` (npm install does it) first')
   process.exit(1)
 }
-
 if (options.list) {
   for (const name of await contestantNames())
     console.log(`${name}\t${(await loadContestant(name)).label}`)
@@ -46,60 +45,40 @@ const settings = {
   duration: options.duration,
   warmup: options.warmup,
   connections: options.connections,
-  pipelining: options.pipelining,
+  pipelining: 1,
   sessions: options.sessions,
+  rounds: options.rounds,
 }
 console.log(
-  `latchkey bench: ${contestants.map((c) => c.name).join(', ')} · ${options.duration} s per scenario`,
+  `latchkey bench: ${contestants.map((c) => c.name).join(', ')} · ${options.duration} s per scenario` +
+    (options.rounds > 1 ? ` · ${options.rounds} rounds` : ''),
 )
 
 const { running, unavailable } = await startServices(contestants.flatMap((c) => c.requires ?? []))
-/** @type {Record<string, Record<string, any>>} */
-const results = {}
+/** @type {Array<Record<string, Record<string, import('./lib/scenarios.js').Result>>>} */
+const rounds = []
 const skipped = []
+for (const contestant of contestants) {
+  const missing = (contestant.requires ?? []).find((service) => unavailable.has(service))
+  if (missing) {
+    skipped.push({ name: contestant.name, reason: unavailable.get(missing) })
+    console.log(`skipped ${contestant.name}: ${unavailable.get(missing)}`)
+  }
+}
 try {
-  for (const contestant of contestants) {
-    const missing = (contestant.requires ?? []).find((service) => unavailable.has(service))
-    if (missing) {
-      skipped.push({ name: contestant.name, reason: unavailable.get(missing) })
-      console.log(`skipped ${contestant.name}: ${unavailable.get(missing)}`)
-      continue
-    }
-    const env = {}
-    for (const service of contestant.requires ?? []) {
-      const started = running.get(service)
-      await started.reset()
-      env[service] = started.env
-    }
-    const server = await startServer(contestant.name, {
-      env,
-      profileDir: options.cpuProf ? join(options.out, 'profiles') : undefined,
-    })
-    try {
-      const { hot, pool } = await prepareSessions(server.url, options)
-      results[contestant.name] = {}
-      for (const scenario of SCENARIOS) {
-        if (contestant.skip?.[scenario.key]) continue
-        const measured = await scenario.run({ url: server.url, pool, hot, options })
-        results[contestant.name][scenario.key] = measured
-        console.log(
-          `  ${contestant.name.padEnd(28)} ${scenario.key.padEnd(5)} ${Math.round(measured.rps)
-            .toString()
-            .padStart(7)} req/s  p99 ${measured.p99} ms` +
-            (measured.lostUpdates === undefined ? '' : `  lost ${measured.lostUpdates}`) +
-            (measured.non2xx || measured.errors
-              ? `  non-2xx ${measured.non2xx} errors ${measured.errors}`
-              : ''),
-        )
-      }
-    } finally {
-      await server.stop()
+  for (let round = 0; round < options.rounds; round++) {
+    const results = {}
+    rounds.push(results)
+    for (const contestant of contestants) {
+      if (skipped.some((s) => s.name === contestant.name)) continue
+      results[contestant.name] = await runContestant(contestant)
     }
   }
 } finally {
   for (const service of running.values()) await service.stop()
 }
 
+const results = summarize(rounds)
 const targets = checkTargets(contestants, results)
 const report = {
   startedAt,
@@ -116,6 +95,7 @@ const report = {
   results,
   targets,
   skipped,
+  ...(rounds.length > 1 ? { rounds } : {}),
 }
 const table = markdown(report)
 console.log(`\n${table}`)
@@ -123,3 +103,43 @@ await mkdir(options.out, { recursive: true })
 await writeFile(join(options.out, 'latest.md'), table)
 await writeFile(join(options.out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`)
 console.log(`written to ${join(options.out, 'latest.md')} and latest.json`)
+
+/** One server process for the contestant, every scenario against it, then stop. */
+async function runContestant(contestant) {
+  const env = {}
+  for (const name of contestant.requires ?? []) {
+    const service = running.get(name)
+    await service.reset()
+    env[name] = service.env
+  }
+  const server = await startServer(contestant.name, {
+    env,
+    profileDir: options.cpuProf ? join(options.out, 'profiles') : undefined,
+  })
+  try {
+    const { hot, pool } = await prepareSessions(server.url, options)
+    const results = {}
+    for (const scenario of SCENARIOS) {
+      if (contestant.skip?.[scenario.key]) continue
+      const measured = await scenario.run({ ...server, pool, hot, options })
+      results[scenario.key] = measured
+      console.log(progressLine(contestant.name, scenario.key, measured))
+    }
+    return results
+  } finally {
+    await server.stop()
+  }
+}
+
+function progressLine(name, scenario, measured) {
+  const parts = [
+    `  ${name.padEnd(28)} ${scenario.padEnd(5)}`,
+    `${Math.round(measured.rps).toString().padStart(7)} req/s`,
+    `p99 ${measured.p99} ms`,
+    `server ${Math.round(measured.cpuPerRequest)} µs/req`,
+  ]
+  if (measured.lostUpdates !== undefined) parts.push(`lost ${measured.lostUpdates}`)
+  if (measured.non2xx || measured.errors)
+    parts.push(`non-2xx ${measured.non2xx} errors ${measured.errors}`)
+  return parts.join('  ')
+}

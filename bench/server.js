@@ -1,6 +1,6 @@
 // One contestant's server, in its own process: `node bench/server.js <contestant> <port>`.
 // The runner passes service connection details as JSON in BENCH_ENV and waits
-// for the IPC message { type: 'ready' }. SIGTERM closes it and exits, so that
+// for the IPC message { type: 'ready' }; it may then ask for { type: 'cpu' }. SIGTERM closes it and exits, so that
 // `node --cpu-prof` gets to write its profile.
 import { loadContestant } from './lib/contestants.js'
 
@@ -22,6 +22,11 @@ const stop = () => {
   server.close(() => process.exit(0))
   server.closeAllConnections()
 }
+// The runner asks for CPU time around each measured run (CPU per request is
+// steadier than req/s on a machine shared with other work).
+process.on('message', (message) => {
+  if (message?.type === 'cpu') process.send?.({ type: 'cpu', usage: process.cpuUsage() })
+})
 process.once('SIGTERM', stop)
 process.once('SIGINT', stop)
 process.send?.({ type: 'ready', port })

@@ -15,32 +15,33 @@ import autocannon from 'autocannon'
 
 /**
  * Drives `GET <path>` with autocannon, in this process (the server is another
- * process). With several cookies, each request takes the next one in turn.
- * Runs for `duration` seconds, or until `amount` requests completed.
+ * process), one request in flight per connection. With several cookies, each
+ * connection sends them in turn. Runs for `duration` seconds, or until
+ * `amount` requests completed.
  *
  * @param {{ url: string, path: string, cookies: string[], connections: number,
- *   pipelining: number, duration?: number, amount?: number }} run
+ *   duration?: number, amount?: number }} run
  * @returns {Promise<Measurement>}
  */
-export async function measure({ url, path, cookies, connections, pipelining, duration, amount }) {
-  let turn = 0
-  const request =
-    cookies.length === 1
-      ? { method: 'GET', path, headers: { cookie: cookies[0] } }
-      : {
-          method: 'GET',
-          path,
-          setupRequest: (req) => {
-            req.headers = { ...req.headers, cookie: cookies[turn++ % cookies.length] }
-            return req
-          },
-        }
+export async function measure({ url, path, cookies, connections, duration, amount }) {
+  const requestFor = (cookie) => ({ method: 'GET', path, headers: { cookie } })
+  // Prebuilt requests cost the load generator nothing per request (a
+  // setupRequest hook would rebuild each one). Each connection walks the whole
+  // pool from its own offset, so connections do not crowd the same session.
+  let connection = 0
+  const setupClient = (client) => {
+    const offset = Math.floor((connection++ * cookies.length) / connections) % cookies.length
+    client.setRequests(
+      cookies.map((_, i) => requestFor(cookies[(offset + i) % cookies.length] ?? '')),
+    )
+  }
   const result = await autocannon({
     url,
     connections,
-    pipelining,
+    pipelining: 1,
     ...(amount === undefined ? { duration } : { amount }),
-    requests: [request],
+    requests: [requestFor(cookies[0] ?? '')],
+    ...(cookies.length > 1 ? { setupClient } : {}),
   })
   return {
     rps: result.duration > 0 ? result.requests.total / result.duration : 0,

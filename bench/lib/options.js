@@ -7,8 +7,8 @@ const HELP = `npm run bench -- [options]
   --duration <s>      seconds per measured scenario (env BENCH_DURATION; default 10)
   --warmup <s>        seconds of discarded warm-up before each scenario (default 2)
   --connections <n>   concurrent connections (default 50)
-  --pipelining <n>    requests in flight per connection (default 1)
   --sessions <n>      sessions the spread scenarios rotate over (default 1000)
+  --rounds <n>        repeat the whole sequence n times and keep each median (default 1)
   --out <dir>         where latest.md and latest.json go (default bench/results)
   --cpu-prof          run each server under node --cpu-prof (profiles in <out>/profiles)
   --list              list the contestants and exit
@@ -20,8 +20,8 @@ const HELP = `npm run bench -- [options]
  * @property {number} duration   seconds per measured scenario
  * @property {number} warmup     seconds of discarded warm-up per scenario
  * @property {number} connections
- * @property {number} pipelining
  * @property {number} sessions
+ * @property {number} rounds
  * @property {string} out
  * @property {boolean} cpuProf
  * @property {boolean} list
@@ -39,8 +39,8 @@ export function readOptions(argv = process.argv.slice(2), env = process.env) {
       duration: { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string' },
-      pipelining: { type: 'string' },
       sessions: { type: 'string' },
+      rounds: { type: 'string' },
       out: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
@@ -58,8 +58,8 @@ export function readOptions(argv = process.argv.slice(2), env = process.env) {
     duration: positive('duration', values.duration ?? env.BENCH_DURATION ?? (quick ? '3' : '10')),
     warmup: nonNegative('warmup', values.warmup ?? (quick ? '1' : '2')),
     connections: integer('connections', values.connections ?? '50'),
-    pipelining: integer('pipelining', values.pipelining ?? '1'),
     sessions: integer('sessions', values.sessions ?? '1000'),
+    rounds: integer('rounds', values.rounds ?? '1'),
     out: values.out ?? new URL('../results/', import.meta.url).pathname,
     cpuProf: values['cpu-prof'],
     list: values.list,

@@ -1,53 +1,90 @@
 import { SCENARIOS } from './scenarios.js'
 
 /**
+ * @typedef {import('./scenarios.js').Result} Result
+ * @typedef {Record<string, Record<string, Result>>} Results  contestant → scenario → result
+ */
+
+/**
  * @typedef {object} TargetResult
  * @property {string} contestant
- * @property {string} goal        e.g. "inc ≥ 2× fastify-session-memory"
- * @property {number | undefined} value   the ratio or lost-update count measured
+ * @property {string} goal        e.g. "inc: ≥ 2× fastify-session-memory"
+ * @property {number | undefined} value   the req/s ratio or lost-update count measured
+ * @property {number | undefined} [cpuRatio]  the same ratio by server CPU per request
  * @property {'met' | 'missed' | 'not run'} status
  * @property {string} [reason]
  */
 
 /**
+ * One result per contestant and scenario over all rounds: the round with the
+ * median req/s, except that lost updates, non-2xx and errors add up.
+ * @param {Results[]} rounds
+ * @returns {Results}
+ */
+export function summarize(rounds) {
+  /** @type {Results} */
+  const summary = {}
+  for (const name of new Set(rounds.flatMap((round) => Object.keys(round)))) {
+    summary[name] = {}
+    for (const { key } of SCENARIOS) {
+      const runs = rounds.map((round) => round[name]?.[key]).filter((run) => run !== undefined)
+      if (runs.length === 0) continue
+      const sorted = [...runs].sort((a, b) => a.rps - b.rps)
+      const median = /** @type {Result} */ (sorted[Math.floor((sorted.length - 1) / 2)])
+      const total = (field) => runs.reduce((sum, run) => sum + (run[field] ?? 0), 0)
+      summary[name][key] = {
+        ...median,
+        non2xx: total('non2xx'),
+        errors: total('errors'),
+        timeouts: total('timeouts'),
+        ...(median.lostUpdates === undefined ? {} : { lostUpdates: total('lostUpdates') }),
+      }
+    }
+  }
+  return summary
+}
+
+/**
  * Checks every selected contestant's targets against the results.
  * @param {import('./contestants.js').Contestant[]} contestants
- * @param {Record<string, Record<string, any>>} results  contestant → scenario → measurement
+ * @param {Results} results
  * @returns {TargetResult[]}
  */
 export function checkTargets(contestants, results) {
   const checked = []
   for (const contestant of contestants) {
     for (const target of contestant.targets ?? []) {
+      const base = { contestant: contestant.name }
       const own = results[contestant.name]?.[target.scenario]
       if ('maxLostUpdates' in target) {
         const goal = `${target.scenario}: ≤ ${target.maxLostUpdates} lost updates`
-        if (!own)
-          checked.push({ contestant: contestant.name, goal, value: undefined, status: 'not run' })
-        else {
-          const failed = failures(own)
-          checked.push({
-            contestant: contestant.name,
-            goal,
-            value: own.lostUpdates,
-            status: !failed && own.lostUpdates <= target.maxLostUpdates ? 'met' : 'missed',
-            ...(failed ? { reason: failed } : {}),
-          })
+        if (!own) {
+          checked.push({ ...base, goal, value: undefined, status: 'not run' })
+          continue
         }
+        const failed = failures(own)
+        checked.push({
+          ...base,
+          goal,
+          value: own.lostUpdates,
+          status: !failed && (own.lostUpdates ?? 0) <= target.maxLostUpdates ? 'met' : 'missed',
+          ...(failed ? { reason: failed } : {}),
+        })
         continue
       }
       const goal = `${target.scenario}: ≥ ${target.atLeast}× ${target.versus}`
       const other = results[target.versus]?.[target.scenario]
       if (!own || !other) {
-        checked.push({ contestant: contestant.name, goal, value: undefined, status: 'not run' })
+        checked.push({ ...base, goal, value: undefined, status: 'not run' })
         continue
       }
       const value = own.rps / other.rps
       const failed = failures(own)
       checked.push({
-        contestant: contestant.name,
+        ...base,
         goal,
         value,
+        cpuRatio: other.cpuPerRequest / own.cpuPerRequest,
         status: !failed && value >= target.atLeast ? 'met' : 'missed',
         ...(failed ? { reason: failed } : {}),
       })
@@ -63,49 +100,74 @@ function failures(measurement) {
   return undefined
 }
 
+const number = (value) => Math.round(value).toLocaleString('en-US')
+
 /**
  * The results as Markdown: the settings, one row per contestant, the targets.
- * @param {{ startedAt: string, machine: any, settings: any, contestants: any[],
- *   results: Record<string, Record<string, any>>, targets: TargetResult[],
- *   skipped: { name: string, reason: string }[] }} report
+ * @param {{ startedAt: string, machine: any, settings: any,
+ *   contestants: Array<{ name: string, label: string, baseline?: string, peer?: string }>,
+ *   results: Results, targets: TargetResult[], skipped: { name: string, reason: string }[] }} report
  */
 export function markdown(report) {
   const { machine, settings, contestants, results, targets, skipped } = report
+  const rounds = settings.rounds > 1 ? `, median of ${settings.rounds} rounds` : ''
   const lines = [
     `Run ${report.startedAt} · Node ${machine.node} · ${machine.cpus} × ${machine.cpuModel} · load average at start ${machine.loadavg}`,
-    `${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.duration} s per scenario after a ${settings.warmup} s warm-up, ${settings.sessions} sessions in the pool. Load generator: autocannon in the runner process; each server in its own process.`,
     '',
-    '| contestant | /inc req/s | p99 ms | × bare | × peer | hot /inc req/s | p99 ms | lost updates | /read req/s | p99 ms | × bare | non-2xx / errors |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    `${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.duration} s per scenario after a ${settings.warmup} s warm-up, ${settings.sessions} sessions in the pool${rounds}. Load generator: autocannon in the runner process; each server in its own process. µs/req: the server process's CPU time per completed request.`,
+    '',
+    '| contestant | /inc req/s | p99 ms | µs/req | × bare | × peer | hot /inc req/s | p99 ms | lost updates | /read req/s | p99 ms | µs/req | × bare | non-2xx / errors |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ]
   for (const contestant of contestants) {
     const own = results[contestant.name] ?? {}
+    const cell = (scenario, show) => (own[scenario] ? show(own[scenario]) : '–')
     const ratio = (scenario, other) => {
-      const a = own[scenario]
-      const b = other ? results[other]?.[scenario] : undefined
-      return a && b ? `${(a.rps / b.rps).toFixed(2)}×` : '–'
+      const mine = own[scenario]
+      const theirs = other ? results[other]?.[scenario] : undefined
+      return mine && theirs ? `${(mine.rps / theirs.rps).toFixed(2)}×` : '–'
     }
-    const rps = (scenario) =>
-      own[scenario] ? Math.round(own[scenario].rps).toLocaleString('en-US') : '–'
-    const p99 = (scenario) => (own[scenario] ? String(own[scenario].p99) : '–')
     const bad = SCENARIOS.map((s) => own[s.key])
-      .filter(Boolean)
+      .filter((m) => m !== undefined)
       .reduce((sum, m) => [sum[0] + m.non2xx, sum[1] + m.errors], [0, 0])
-    lines.push(
-      `| ${contestant.label} | ${rps('inc')} | ${p99('inc')} | ${ratio('inc', contestant.baseline)} | ${ratio('inc', contestant.peer)} | ${rps('hot')} | ${p99('hot')} | ${own.hot ? own.hot.lostUpdates : '–'} | ${rps('read')} | ${p99('read')} | ${ratio('read', contestant.baseline)} | ${bad[0]} / ${bad[1]} |`,
+    const row = [
+      contestant.label,
+      cell('inc', (m) => number(m.rps)),
+      cell('inc', (m) => String(m.p99)),
+      cell('inc', (m) => number(m.cpuPerRequest)),
+      ratio('inc', contestant.baseline),
+      ratio('inc', contestant.peer),
+      cell('hot', (m) => number(m.rps)),
+      cell('hot', (m) => String(m.p99)),
+      cell('hot', (m) => String(m.lostUpdates)),
+      cell('read', (m) => number(m.rps)),
+      cell('read', (m) => String(m.p99)),
+      cell('read', (m) => number(m.cpuPerRequest)),
+      ratio('read', contestant.baseline),
+      `${bad[0]} / ${bad[1]}`,
+    ]
+    lines.push(`| ${row.join(' | ')} |`)
+  }
+  const compared = contestants.filter((c) => c.baseline || c.peer)
+  if (compared.length > 0) {
+    const legend = compared.map(
+      (c) => `${c.name}: bare = ${c.baseline ?? '–'}${c.peer ? `, peer = ${c.peer}` : ''}`,
     )
+    lines.push('', `Ratios are of req/s. ${legend.join('; ')}.`)
   }
   if (targets.length > 0) {
-    lines.push('', '| target | measured | status |', '|---|--:|---|')
+    lines.push('', '| target | measured (req/s) | by server CPU | status |', '|---|--:|--:|---|')
     for (const target of targets) {
+      const lost = target.goal.includes('lost')
       const value =
         target.value === undefined
           ? '–'
-          : target.goal.includes('lost')
+          : lost
             ? String(target.value)
             : `${target.value.toFixed(2)}×`
+      const cpu = target.cpuRatio === undefined ? '–' : `${target.cpuRatio.toFixed(2)}×`
       const status = target.reason ? `${target.status} (${target.reason})` : target.status
-      lines.push(`| ${target.contestant} — ${target.goal} | ${value} | ${status} |`)
+      lines.push(`| ${target.contestant} — ${target.goal} | ${value} | ${cpu} | ${status} |`)
     }
   }
   for (const { name, reason } of skipped) lines.push('', `Skipped ${name}: ${reason}`)

@@ -12,7 +12,7 @@ const STOP_TIMEOUT_MS = 5_000
  *
  * @param {string} name
  * @param {{ env: object, profileDir?: string | undefined }} options
- * @returns {Promise<{ url: string, pid: number | undefined, stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, cpuMicros: () => Promise<number>, stop: () => Promise<void> }>}
  */
 export async function startServer(name, { env, profileDir }) {
   const port = await freePort()
@@ -64,5 +64,16 @@ export async function startServer(name, { env, profileDir }) {
     await stop()
     throw error
   }
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop }
+  /** CPU time (user + system, µs) the server process used so far. */
+  const cpuMicros = () =>
+    new Promise((resolve) => {
+      const answer = (message) => {
+        if (message?.type !== 'cpu') return
+        child.off('message', answer)
+        resolve(message.usage.user + message.usage.system)
+      }
+      child.on('message', answer)
+      child.send({ type: 'cpu' })
+    })
+  return { url: `http://127.0.0.1:${port}`, cpuMicros, stop }
 }

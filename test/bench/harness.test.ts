@@ -12,6 +12,7 @@ interface Measurement {
   rps: number
   p99: number
   ok: number
+  cpuPerRequest: number
   non2xx: number
   errors: number
   lostUpdates?: number
@@ -59,6 +60,7 @@ describe('bench harness', () => {
     for (const measurement of Object.values(results)) {
       expect(measurement.rps).toBeGreaterThan(0)
       expect(measurement.ok).toBeGreaterThan(0)
+      expect(measurement.cpuPerRequest).toBeGreaterThan(0)
       expect(measurement.non2xx).toBe(0)
       expect(measurement.errors).toBe(0)
     }
@@ -72,7 +74,7 @@ describe('bench harness', () => {
       'hot: ≤ 0 lost updates': 'met',
     })
     expect(await readFile(join(out, 'latest.md'), 'utf8')).toContain(
-      '| latchkey-fastify-memory — hot: ≤ 0 lost updates | 0 | met |',
+      '| latchkey-fastify-memory — hot: ≤ 0 lost updates | 0 | – | met |',
     )
   }, 30_000)
 })
