@@ -116,9 +116,24 @@ export function markdown(report) {
     '',
     `${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.duration} s per scenario after a ${settings.warmup} s warm-up, ${settings.sessions} sessions in the pool${rounds}. Load generator: autocannon in the runner process; each server in its own process. µs/req: the server process's CPU time per completed request.`,
     '',
-    '| contestant | /inc req/s | p99 ms | µs/req | × bare | × peer | hot /inc req/s | p99 ms | lost updates | /read req/s | p99 ms | µs/req | × bare | non-2xx / errors |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ]
+  const header = [
+    'contestant',
+    '/inc req/s',
+    'p99 ms',
+    'µs/req',
+    '× bare',
+    '× peer',
+    'hot /inc req/s',
+    'p99 ms',
+    'lost updates',
+    '/read req/s',
+    'p99 ms',
+    'µs/req',
+    '× bare',
+    'non-2xx / errors',
+  ]
+  const rows = []
   for (const contestant of contestants) {
     const own = results[contestant.name] ?? {}
     const cell = (scenario, show) => (own[scenario] ? show(own[scenario]) : '–')
@@ -146,8 +161,9 @@ export function markdown(report) {
       ratio('read', contestant.baseline),
       `${bad[0]} / ${bad[1]}`,
     ]
-    lines.push(`| ${row.join(' | ')} |`)
+    rows.push(row)
   }
+  lines.push(...table(header, rows))
   const compared = contestants.filter((c) => c.baseline || c.peer)
   if (compared.length > 0) {
     const legend = compared.map(
@@ -156,7 +172,7 @@ export function markdown(report) {
     lines.push('', `Ratios are of req/s. ${legend.join('; ')}.`)
   }
   if (targets.length > 0) {
-    lines.push('', '| target | measured (req/s) | by server CPU | status |', '|---|--:|--:|---|')
+    const targetRows = []
     for (const target of targets) {
       const lost = target.goal.includes('lost')
       const value =
@@ -167,9 +183,29 @@ export function markdown(report) {
             : `${target.value.toFixed(2)}×`
       const cpu = target.cpuRatio === undefined ? '–' : `${target.cpuRatio.toFixed(2)}×`
       const status = target.reason ? `${target.status} (${target.reason})` : target.status
-      lines.push(`| ${target.contestant} — ${target.goal} | ${value} | ${cpu} | ${status} |`)
+      targetRows.push([`${target.contestant} — ${target.goal}`, value, cpu, status])
     }
+    lines.push('', ...table(['target', 'measured (req/s)', 'by server CPU', 'status'], targetRows))
   }
   for (const { name, reason } of skipped) lines.push('', `Skipped ${name}: ${reason}`)
   return `${lines.join('\n')}\n`
+}
+
+/**
+ * A Markdown table with padded columns, as the formatter (Biome) writes it: the
+ * first column left-aligned, the others right-aligned except a last text column.
+ * @param {string[]} header
+ * @param {string[][]} rows
+ */
+function table(header, rows) {
+  const widths = header.map((title, i) =>
+    Math.max(3, title.length, ...rows.map((row) => (row[i] ?? '').length)),
+  )
+  const right = header.map((_, i) => i > 0 && !(i === header.length - 1 && header[i] === 'status'))
+  const line = (cells) =>
+    `| ${cells
+      .map((cell, i) => (right[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join(' | ')} |`
+  const rule = `| ${widths.map((w, i) => (right[i] ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`
+  return [line(header), rule, ...rows.map(line)]
 }
