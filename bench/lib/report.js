@@ -134,7 +134,7 @@ export function markdown(report) {
     'non-2xx / errors',
   ]
   const rows = []
-  for (const contestant of contestants) {
+  for (const contestant of contestants.filter((c) => results[c.name] !== undefined)) {
     const own = results[contestant.name] ?? {}
     const cell = (scenario, show) => (own[scenario] ? show(own[scenario]) : '–')
     const ratio = (scenario, other) => {
