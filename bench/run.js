@@ -71,7 +71,14 @@ try {
     rounds.push(results)
     for (const contestant of contestants) {
       if (skipped.some((s) => s.name === contestant.name)) continue
-      results[contestant.name] = await runContestant(contestant)
+      try {
+        results[contestant.name] = await runContestant(contestant)
+      } catch (error) {
+        // One broken contestant must not cost the others' results.
+        process.exitCode = 1
+        skipped.push({ name: contestant.name, reason: `failed: ${error.message}` })
+        console.error(`${contestant.name} failed:`, error)
+      }
     }
   }
 } finally {
