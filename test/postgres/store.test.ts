@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { SessionConfigError, SessionUsageError } from '../../src/index.js'
 import { PostgresStore } from '../../src/stores/postgres/index.js'
@@ -8,7 +8,7 @@ import {
   type PostgresServer,
   startPostgres,
 } from '../support/postgres-server.js'
-import { newKey, recordOf } from './fixtures.js'
+import { newKey, poolOn, recordOf } from './fixtures.js'
 
 describeWithPostgres('PostgresStore', () => {
   let server: PostgresServer
@@ -16,7 +16,7 @@ describeWithPostgres('PostgresStore', () => {
   let store: PostgresStore
   beforeAll(async () => {
     server = await startPostgres()
-    pool = new pg.Pool({ ...server.connection, max: 4 })
+    pool = poolOn(server.connection, 4)
     store = new PostgresStore({ client: pool })
     await store.migrate()
   })
