@@ -1,12 +1,14 @@
 import { SessionLockLostError, SessionUsageError } from '../../core/errors.js'
 import type { LeaseChange, SessionRecord, StoreLease } from '../../core/store.js'
-import type { DeadlineRunner } from './client.js'
+import type { DeadlineRunner, Row } from './client.js'
 import { recordValues, type statements } from './statements.js'
 
 /** What a lease needs from its store. */
 export interface LeaseContext {
   readonly runner: DeadlineRunner
   readonly sql: ReturnType<typeof statements>
+  /** Releases a lock whose fate is unknown (its statement failed), in the background. */
+  giveBack(key: string, token: string, leaseMs: number): void
 }
 
 /**
@@ -46,22 +48,31 @@ export class PostgresLease implements StoreLease {
     clearInterval(this.#timer)
     const { runner, sql } = this.#context
     const now = Date.now()
-    if (!change) {
-      await runner.run(sql.release, [this.#key, this.#token])
-      return true
+    let row: Row | undefined
+    try {
+      if (!change) {
+        await runner.run(sql.release, [this.#key, this.#token])
+        return true
+      }
+      ;[row] =
+        change.type === 'delete'
+          ? await runner.run(sql.commitDelete, [this.#key, this.#token, now])
+          : await runner.run(sql.commitSet, [
+              this.#key,
+              this.#token,
+              ...recordValues(change.record, change.ttlSeconds, now),
+              now,
+            ])
+    } catch (error) {
+      // Unlock without the change rather than leave the session locked until the lease ends.
+      // Should the failed statement still run late, the token check makes the two commute.
+      this.#context.giveBack(this.#key, this.#token, this.#leaseMs)
+      throw error
     }
     if (change.type === 'delete') {
-      const [row] = await runner.run(sql.commitDelete, [this.#key, this.#token, now])
-      if (row?.deleted === true) return true
-      if (row?.live === true) throw new SessionLockLostError()
+      if (row?.deleted !== true && row?.live === true) throw new SessionLockLostError()
       return true
     }
-    const [row] = await runner.run(sql.commitSet, [
-      this.#key,
-      this.#token,
-      ...recordValues(change.record, change.ttlSeconds, now),
-      now,
-    ])
     if (row?.written === true) return true
     if (row?.live === true && row.mine !== true) throw new SessionLockLostError()
     return false

@@ -7,7 +7,7 @@ import type {
   StoreLease,
   StoreLockOptions,
 } from '../../core/store.js'
-import { DeadlineRunner, type PostgresClient } from './client.js'
+import { DeadlineRunner, type PostgresClient, type Row } from './client.js'
 import { type LeaseContext, PostgresLease } from './lease.js'
 import { schemaSql, type TableNames, tableNames } from './schema.js'
 import { recordValues, statements, toRecord } from './statements.js'
@@ -61,6 +61,8 @@ export interface PostgresStoreOptions {
 /** First and largest pause between two attempts at a held lock, in milliseconds. */
 const RETRY_FIRST_MS = 2
 const RETRY_MAX_MS = 50
+/** Pause between attempts to give back a lock whose statement failed. */
+const GIVE_BACK_RETRY_MS = 250
 
 function positive(value: unknown, option: string, fallback: number, allowZero = false): number {
   const resolved = value ?? fallback
@@ -137,7 +139,11 @@ export class PostgresStore implements SessionStore {
     this.#batchSize = batchSize
     this.#sql = statements(this.#names.qualified)
     this.#runner = new DeadlineRunner(options.client, this.name, queryTimeout * 1000)
-    this.#lease = { runner: this.#runner, sql: this.#sql }
+    this.#lease = {
+      runner: this.#runner,
+      sql: this.#sql,
+      giveBack: (key, token, leaseMs) => this.#giveBack(key, token, leaseMs),
+    }
     this.#onSweepError =
       options.onSweepError ??
       ((error) =>
@@ -205,15 +211,21 @@ export class PostgresStore implements SessionStore {
     const token = randomUUID()
     const deadline = Date.now() + options.waitMs
     for (let attempt = 0; ; attempt++) {
-      const [row] = await this.#runner.run(
-        this.#sql.lock,
-        [key, token, options.leaseMs, Date.now()],
-        // Acquired after the caller gave up: give it back at once.
-        (rows) => {
-          if (rows.length > 0)
-            this.#runner.run(this.#sql.release, [key, token]).catch(() => undefined)
-        },
-      )
+      let row: Row | undefined
+      try {
+        ;[row] = await this.#runner.run(
+          this.#sql.lock,
+          [key, token, options.leaseMs, Date.now()],
+          // Acquired after the caller was told it failed: give it back at once.
+          (rows) => {
+            if (rows.length > 0) this.#giveBack(key, token, options.leaseMs)
+          },
+        )
+      } catch (error) {
+        // The statement may still run when the database answers again.
+        this.#giveBack(key, token, options.leaseMs)
+        throw error
+      }
       if (row) {
         const record = row.live === true ? toRecord(row) : undefined
         return new PostgresLease(this.#lease, key, token, options.leaseMs, record)
@@ -261,6 +273,25 @@ export class PostgresStore implements SessionStore {
     clearInterval(this.#timer)
     this.#timer = undefined
     await this.#sweeping
+  }
+
+  /**
+   * Releases `token`'s lock on `key` in the background, retrying until the
+   * lease would have expired anyway. Used when a lock or commit statement
+   * failed without our knowing whether it ran (the database froze, say), so
+   * that the session is free as soon as the database is back instead of when
+   * the lease ends. Releasing is keyed by the token, so it never frees a lock
+   * someone else holds.
+   */
+  #giveBack(key: string, token: string, leaseMs: number): void {
+    const until = Date.now() + leaseMs
+    const attempt = (): void => {
+      this.#runner.run(this.#sql.release, [key, token]).catch(() => {
+        if (Date.now() + GIVE_BACK_RETRY_MS >= until) return
+        setTimeout(attempt, GIVE_BACK_RETRY_MS).unref()
+      })
+    }
+    attempt()
   }
 
   #periodicSweep(): void {
