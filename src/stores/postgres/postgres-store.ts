@@ -60,7 +60,7 @@ export interface PostgresStoreOptions {
 
 /** First and largest pause between two attempts at a held lock, in milliseconds. */
 const RETRY_FIRST_MS = 2
-const RETRY_MAX_MS = 50
+const RETRY_MAX_MS = 20
 /** Pause between attempts to give back a lock whose statement failed. */
 const GIVE_BACK_RETRY_MS = 250
 
@@ -201,7 +201,7 @@ export class PostgresStore implements SessionStore {
 
   /**
    * Locks `key` and reads its record in one statement. While the lock is held
-   * by someone else, retries with a growing pause (2 ms up to 50 ms, jittered)
+   * by someone else, retries with a growing pause (2 ms up to 20 ms, jittered)
    * holding no connection, for at most `waitMs`.
    *
    * @throws {SessionLockTimeoutError} when `waitMs` passes first.
