@@ -52,6 +52,18 @@ describeWithPostgres('PostgresStore', () => {
     await other.close()
   })
 
+  it('re-runs on a busy table without waiting for its readers and writers', async () => {
+    const busy = await pool.connect()
+    try {
+      await busy.query('BEGIN')
+      await busy.query('LOCK TABLE latchkey_sessions IN ROW EXCLUSIVE MODE')
+      await store.migrate()
+    } finally {
+      await busy.query('ROLLBACK')
+      busy.release()
+    }
+  })
+
   it('upgrades a table that lacks the newer columns', async () => {
     await pool.query(`CREATE TABLE public.old_sessions (
       key text PRIMARY KEY, data jsonb NOT NULL, user_id text, created_at timestamptz NOT NULL,

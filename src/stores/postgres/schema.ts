@@ -9,8 +9,11 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/
 
 /** A validated, double-quoted schema-qualified table name and the names derived from it. */
 export interface TableNames {
+  readonly schema: string
+  readonly table: string
   /** `"schema"."table"` */
   readonly qualified: string
+  /** Unquoted index names. */
   readonly userIndex: string
   readonly expiryIndex: string
   /** A key for `pg_advisory_xact_lock` that serialises concurrent migrations of this table. */
@@ -33,9 +36,11 @@ export function tableNames(schema: unknown, table: unknown): TableNames {
   const s = identifier(schema, 'schema')
   const t = identifier(table, 'table')
   return {
+    schema: s,
+    table: t,
     qualified: `${quote(s)}.${quote(t)}`,
-    userIndex: quote(`${t}_user_id_idx`),
-    expiryIndex: quote(`${t}_expires_at_idx`),
+    userIndex: `${t}_user_id_idx`,
+    expiryIndex: `${t}_expires_at_idx`,
     migrationLockKey: `latchkey:${s}.${t}`,
   }
 }
@@ -50,9 +55,13 @@ export function tableNames(schema: unknown, table: unknown): TableNames {
  *   acquisition, checked by every write made through the lease (fencing).
  * - fillfactor leaves room on each page so that lock/unlock updates, which
  *   change no indexed column, stay HOT (no index writes, less bloat).
+ * - Upgrades and indexes run only when something is missing: even a no-op
+ *   `ALTER TABLE` takes an ACCESS EXCLUSIVE lock, which would stall a busy
+ *   table on every application start.
  */
 export function schemaSql(names: TableNames): string {
   const t = names.qualified
+  const where = `table_schema = '${names.schema}' AND table_name = '${names.table}'`
   return `CREATE TABLE IF NOT EXISTS ${t} (
   key                 text PRIMARY KEY,
   data                jsonb,
@@ -66,13 +75,27 @@ export function schemaSql(names: TableNames): string {
   lock_expires_at     timestamptz
 ) WITH (fillfactor = 70);
 
-ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS meta jsonb NOT NULL DEFAULT '{}';
-ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS absolute_expires_at timestamptz;
-ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS lock_token uuid;
-ALTER TABLE ${t} ADD COLUMN IF NOT EXISTS lock_expires_at timestamptz;
-ALTER TABLE ${t} ALTER COLUMN data DROP NOT NULL;
-
-CREATE INDEX IF NOT EXISTS ${names.userIndex} ON ${t} (user_id) WHERE user_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS ${names.expiryIndex} ON ${t} (expires_at);
+DO $latchkey$
+BEGIN
+  IF (SELECT count(*) FROM information_schema.columns WHERE ${where}
+      AND (column_name IN ('meta', 'absolute_expires_at', 'lock_token', 'lock_expires_at')
+           OR (column_name = 'data' AND is_nullable = 'YES'))) < 5 THEN
+    ALTER TABLE ${t}
+      ADD COLUMN IF NOT EXISTS meta jsonb NOT NULL DEFAULT '{}',
+      ADD COLUMN IF NOT EXISTS absolute_expires_at timestamptz,
+      ADD COLUMN IF NOT EXISTS lock_token uuid,
+      ADD COLUMN IF NOT EXISTS lock_expires_at timestamptz,
+      ALTER COLUMN data DROP NOT NULL;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_indexes
+      WHERE schemaname = '${names.schema}' AND indexname = '${names.userIndex}') THEN
+    CREATE INDEX ${quote(names.userIndex)} ON ${t} (user_id) WHERE user_id IS NOT NULL;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_indexes
+      WHERE schemaname = '${names.schema}' AND indexname = '${names.expiryIndex}') THEN
+    CREATE INDEX ${quote(names.expiryIndex)} ON ${t} (expires_at);
+  END IF;
+END
+$latchkey$;
 `
 }
