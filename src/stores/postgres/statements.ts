@@ -70,15 +70,22 @@ export function statements(table: string) {
      * A missing key gets a lock-only row (data NULL) so that it can be locked
      * too; its expiry is the lease's, so the sweep removes it if its holder dies.
      * Lease times use the database clock: it is the one clock every process
-     * competing for the lock shares. Returns no row when the lock is held.
+     * competing for the lock shares. Returns no row when the lock is held; such
+     * a failed attempt only reads (an UPDATE whose WHERE fails locks nothing,
+     * unlike INSERT … ON CONFLICT DO UPDATE), so waiting costs no writes.
      */
-    lock: `INSERT INTO ${table} AS s
-  (key, data, created_at, last_seen_at, expires_at, lock_token, lock_expires_at)
-  VALUES ($1, NULL, now(), now(), now() + ${interval('$3')}, $2::uuid, now() + ${interval('$3')})
-  ON CONFLICT (key) DO UPDATE
-    SET lock_token = EXCLUDED.lock_token, lock_expires_at = EXCLUDED.lock_expires_at
-    WHERE s.lock_token IS NULL OR s.lock_expires_at <= now()
-  RETURNING ${RECORD}, ${live('$4')} AS live`,
+    lock: `WITH taken AS (
+    UPDATE ${table} SET lock_token = $2::uuid, lock_expires_at = now() + ${interval('$3')}
+    WHERE key = $1 AND (lock_token IS NULL OR lock_expires_at <= now())
+    RETURNING ${RECORD}, ${live('$4')} AS live),
+  created AS (
+    INSERT INTO ${table}
+      (key, data, created_at, last_seen_at, expires_at, lock_token, lock_expires_at)
+    SELECT $1, NULL, now(), now(), now() + ${interval('$3')}, $2::uuid, now() + ${interval('$3')}
+    WHERE NOT EXISTS (SELECT 1 FROM ${table} WHERE key = $1)
+    ON CONFLICT (key) DO NOTHING
+    RETURNING ${RECORD}, false AS live)
+  SELECT * FROM taken UNION ALL SELECT * FROM created`,
 
     /** $1 key, $2 token, $3 lease ms. Returns a row while the lease is still ours. */
     renew: `UPDATE ${table} SET lock_expires_at = now() + ${interval('$3')}
