@@ -70,7 +70,8 @@ export class PostgresLease implements StoreLease {
       throw error
     }
     if (change.type === 'delete') {
-      if (row?.deleted !== true && row?.live === true) throw new SessionLockLostError()
+      if (row?.deleted !== true && row?.live === true && row.mine !== true)
+        throw new SessionLockLostError()
       return true
     }
     if (row?.written === true) return true
