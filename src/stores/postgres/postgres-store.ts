@@ -103,7 +103,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  * import pg from 'pg'
  * import { PostgresStore } from 'latchkey/stores/postgres'
  *
- * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 })
+ * const pool = new pg.Pool({
+ *   connectionString: process.env.DATABASE_URL,
+ *   max: 10,
+ *   connectionTimeoutMillis: 2000,
+ * })
+ * pool.on('error', (err) => console.warn(err)) // idle connections may drop
  * const store = new PostgresStore({ client: pool })
  * await store.migrate() // or run sql/postgres.sql with your migration tool
  * const sessions = new Sessions({ store, lock: { timeout: 5, lease: 10 } })
