@@ -92,6 +92,20 @@ describeWithPostgres('PostgresStore', () => {
     )
   })
 
+  it('works without prepared statements, for poolers that cannot keep them', async () => {
+    const unprepared = new PostgresStore({ client: pool, preparedStatements: false })
+    const key = newKey()
+    await unprepared.set(key, recordOf({ v: 1 }), 60)
+    const lease = await unprepared.lock(key, { leaseMs: 1000, waitMs: 1000 })
+    expect(lease.record?.data).toEqual({ v: 1 })
+    await lease.commit({ type: 'set', record: recordOf({ v: 2 }), ttlSeconds: 60 })
+    expect((await unprepared.get(key))?.data).toEqual({ v: 2 })
+    await unprepared.close()
+    expect(
+      () => new PostgresStore({ client: pool, preparedStatements: 'yes' as unknown as boolean }),
+    ).toThrow(SessionConfigError)
+  })
+
   it('round-trips a record exactly, control fields included', async () => {
     const key = newKey()
     const record = recordOf({ cart: [1, 2], nested: { ok: true, s: 'é ✓ 😀' }, n: null }, 60, {
