@@ -246,7 +246,8 @@ export class PostgresStore implements SessionStore {
       }
       if (row) {
         const record = row.live === true ? toRecord(row) : undefined
-        return new PostgresLease(this.#lease, key, token, options.leaseMs, record)
+        const session = row.data !== null && row.data !== undefined
+        return new PostgresLease(this.#lease, key, token, options.leaseMs, record, session)
       }
       const left = deadline - Date.now()
       if (left <= 0) throw new SessionLockTimeoutError(options.waitMs / 1000)

@@ -91,6 +91,23 @@ export function statements(table: string) {
     renew: `UPDATE ${table} SET lock_expires_at = now() + ${interval('$3')}
   WHERE key = $1 AND lock_token = $2::uuid RETURNING 1 AS held`,
 
+    /** $1 key, $2 token. Unlocks a session row (the usual case: one plain UPDATE). */
+    unlock: `UPDATE ${table} SET lock_token = NULL, lock_expires_at = NULL
+  WHERE key = $1 AND lock_token = $2::uuid AND data IS NOT NULL`,
+
+    /**
+     * Save and unlock, the usual case: one plain UPDATE, fenced by the token.
+     * No row back means something unusual happened; `commitSet` then tells what.
+     * $1 key, $2 token, $3–$9 record (see recordValues), $10 now.
+     */
+    save: `UPDATE ${table} SET data = $3::jsonb, meta = $4::jsonb, user_id = $5,
+    created_at = ${ts('$6')}, last_seen_at = ${ts('$7')}, expires_at = ${ts('$8')},
+    absolute_expires_at = ${ts('$9')}, lock_token = NULL, lock_expires_at = NULL
+  WHERE key = $1 AND lock_token = $2::uuid AND ${live('$10')} RETURNING 1 AS written`,
+
+    /** Delete and unlock, the usual case. $1 key, $2 token. */
+    remove: `DELETE FROM ${table} WHERE key = $1 AND lock_token = $2::uuid RETURNING 1 AS deleted`,
+
     /** $1 key, $2 token. Unlocks, dropping the row if it only carried the lock. */
     release: `WITH kept AS (
     UPDATE ${table} SET lock_token = NULL, lock_expires_at = NULL
@@ -100,9 +117,10 @@ export function statements(table: string) {
   SELECT 1 AS released`,
 
     /**
-     * Save and unlock in one statement, fenced by the token: writes only when
-     * the lease is still ours and the session still live. $1 key, $2 token,
-     * $3–$9 record (see recordValues), $10 now.
+     * Save and unlock in one statement, fenced by the token, saying why when
+     * it cannot: writes only when the lease is still ours and the session
+     * still live, and drops our row if it only carried the lock. $1 key,
+     * $2 token, $3–$9 record (see recordValues), $10 now.
      */
     commitSet: `WITH before AS (
     SELECT lock_token = $2::uuid AS mine, ${live('$10')} AS live FROM ${table} WHERE key = $1),
@@ -117,7 +135,7 @@ export function statements(table: string) {
   SELECT EXISTS (SELECT 1 FROM written) AS written,
     (SELECT mine FROM before) AS mine, (SELECT live FROM before) AS live`,
 
-    /** Delete and unlock in one statement, fenced by the token. $1 key, $2 token, $3 now. */
+    /** Delete and unlock, fenced by the token, saying why when it cannot. $1 key, $2 token, $3 now. */
     commitDelete: `WITH before AS (
     SELECT lock_token = $2::uuid AS mine, ${live('$3')} AS live FROM ${table} WHERE key = $1),
   gone AS (DELETE FROM ${table} WHERE key = $1 AND lock_token = $2::uuid RETURNING 1)
