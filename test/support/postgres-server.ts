@@ -32,6 +32,7 @@ export function describeWithPostgres(name: string, body: () => void): void {
       })
     })
   } else {
+    console.warn(`Skipping "${name}": ${MISSING}`)
     describe.skip(`${name} (skipped: ${MISSING})`, body)
   }
 }
