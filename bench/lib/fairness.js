@@ -13,3 +13,6 @@ export const COOKIE = {
 
 /** Signing secret for peers that sign their cookie (≥ 32 characters, as @fastify/session demands). */
 export const SECRET = 'latchkey-bench-secret-0123456789abcdefghijklmnop'
+
+/** Connections in each PostgreSQL contestant's pool (pg's default is 10). */
+export const POSTGRES_POOL_SIZE = 20

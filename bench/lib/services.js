@@ -1,15 +1,18 @@
-import { spawn, spawnSync } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { chown, mkdtemp, rm } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pg from 'pg'
 import { freePort } from './ports.js'
 
 /**
  * A service the runner started for the contestants that require it.
  *
  * @typedef {object} RunningService
- * @property {{ host: string, port: number, url: string }} env  passed to `create(env)` as env[name]
+ * @property {{ host: string, port: number, url: string, user?: string, database?: string }} env
+ *   passed to `create(env)` as env[name]
  * @property {() => Promise<void>} reset  empties it between contestants
  * @property {() => Promise<void>} stop
  */
@@ -18,16 +21,11 @@ import { freePort } from './ports.js'
  * Starters by service name. Each returns a RunningService, or a string saying
  * why the service cannot run here (the contestants needing it are skipped).
  *
- * Extension point for PostgreSQL (issue 5): add `postgres: startPostgres` that
- * runs `initdb` into a temp dir (as the `postgres` user when root, binaries in
- * /usr/lib/postgresql/<version>/bin), starts `postgres -k <dir> -p <free port>
- * -h 127.0.0.1`, waits for `pg_isready`, and returns `{ env: { host, port, url },
- * reset (drop and recreate the bench database), stop (pg_ctl stop -m fast, rm the dir) }`.
- *
  * @type {Record<string, () => Promise<RunningService | string>>}
  */
 const STARTERS = {
   redis: startRedis,
+  postgres: startPostgres,
 }
 
 /**
@@ -91,6 +89,100 @@ async function startRedis() {
     },
     stop,
   }
+}
+
+/** Where the PostgreSQL 15 server binaries live (Debian/Ubuntu layout), as in the test suites. */
+const POSTGRES_BIN = process.env.LATCHKEY_PG_BIN ?? '/usr/lib/postgresql/15/bin'
+const POSTGRES_DATABASE = 'latchkey_bench'
+
+/**
+ * A throw-away PostgreSQL 15 like test/support/postgres-server.ts starts:
+ * initdb into a temp dir, durability off (fsync, synchronous_commit, full page
+ * writes: the bench measures the session libraries, not the disk), one
+ * database. Reset drops and recreates the public schema, so each contestant
+ * creates its own table in an empty database.
+ */
+async function startPostgres() {
+  if (!existsSync(join(POSTGRES_BIN, 'initdb')) || !existsSync(join(POSTGRES_BIN, 'postgres')))
+    return `PostgreSQL 15 not found in ${POSTGRES_BIN} (apt-get install postgresql-15)`
+  const dir = await mkdtemp(join(tmpdir(), 'latchkey-bench-pg-'))
+  const user = postgresUser()
+  if (user.uid !== undefined) await chown(dir, user.uid, user.gid)
+  const data = join(dir, 'data')
+  execFileSync(
+    join(POSTGRES_BIN, 'initdb'),
+    ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync'],
+    { stdio: 'pipe', ...user },
+  )
+  const port = await freePort()
+  const settings = [
+    'listen_addresses=127.0.0.1',
+    'fsync=off',
+    'synchronous_commit=off',
+    'full_page_writes=off',
+    'shared_buffers=64MB',
+    'max_connections=200',
+  ]
+  const child = spawn(
+    join(POSTGRES_BIN, 'postgres'),
+    ['-D', data, '-p', String(port), '-k', dir, ...settings.flatMap((s) => ['-c', s])],
+    { stdio: ['ignore', 'ignore', 'pipe'], ...user },
+  )
+  let log = ''
+  child.stderr.on('data', (chunk) => {
+    log = (log + chunk).slice(-4000)
+  })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGINT') // fast shutdown
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await exited
+      clearTimeout(timer)
+    }
+    await rm(dir, { recursive: true, force: true })
+  }
+  const connection = { host: '127.0.0.1', port, user: 'postgres' }
+  const admin = (database) => new pg.Client({ ...connection, database, connectionTimeoutMillis: 1000 })
+  const sql = async (database, text) => {
+    const client = admin(database)
+    try {
+      await client.connect()
+      await client.query(text)
+    } finally {
+      await client.end().catch(() => {})
+    }
+  }
+  try {
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`postgres exited (${child.exitCode}): ${log}`)
+      await sql('postgres', 'SELECT 1')
+      return true
+    }, 30_000)
+    await sql('postgres', `CREATE DATABASE ${POSTGRES_DATABASE}`)
+  } catch (error) {
+    await stop()
+    throw new Error(`postgres did not start on port ${port}: ${error.message}`)
+  }
+  return {
+    env: {
+      ...connection,
+      database: POSTGRES_DATABASE,
+      url: `postgres://postgres@127.0.0.1:${port}/${POSTGRES_DATABASE}`,
+    },
+    reset: () => sql(POSTGRES_DATABASE, 'DROP SCHEMA public CASCADE; CREATE SCHEMA public'),
+    stop,
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user (initdb refuses root),
+ * switched to in spawn itself rather than through runuser, as in the tests.
+ */
+function postgresUser() {
+  if (process.getuid?.() !== 0) return {}
+  const id = (flag) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim())
+  return { uid: id('-u'), gid: id('-g') }
 }
 
 /** Sends one inline command and returns the first reply line. */
