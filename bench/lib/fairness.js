@@ -16,3 +16,13 @@ export const SECRET = 'latchkey-bench-secret-0123456789abcdefghijklmnop'
 
 /** Connections in each PostgreSQL contestant's pool (pg's default is 10). */
 export const POSTGRES_POOL_SIZE = 20
+
+/**
+ * The cookie stores skip the hot scenario: the session travels in the cookie
+ * and the load generator sends every request with the same first cookie, so
+ * no request sees another's write and "lost updates" would count every
+ * request, for every library alike (see latchkey-fastify-cookie.js).
+ */
+export const COOKIE_STORE_SKIP = {
+  hot: 'cookie store: every request carries the same first cookie, so lost updates would equal the request count for any library',
+}
