@@ -72,6 +72,18 @@ describeRedis('Redis acceptance: separate Node processes on one Redis', () => {
         expect(seen).toEqual(Array.from({ length: 3 * PER_PROCESS }, (_, i) => i + 2))
       })
 
+      it('a locked request costs two round trips: lock+load, save+unlock', async () => {
+        const app = apps[0] as AppProcess
+        const cookie = await newSession(app)
+        await request(`${app.url}/inc`, { cookie }) // loads the scripts into Redis if needed
+        const monitor = await standalone.server.monitor()
+        for (let i = 0; i < 20; i++)
+          expect((await request(`${app.url}/inc`, { cookie })).status).toBe(200)
+        const commands = await monitor.stop()
+        expect(commands.length).toBe(40)
+        expect(commands.every((command) => command[0] === 'evalsha')).toBe(true)
+      })
+
       it('the same increments without the lock lose updates', async () => {
         const cookie = await newSession(apps[0] as AppProcess)
         const replies = await hammer(apps, '/inc-unlocked', cookie)

@@ -31,18 +31,18 @@ const app = Fastify()
 await app.register(latchkey(sessions))
 app.get('/inc', async (req) => {
   await using s = await req.session.lock()
-  s.set('n', (s.get('n') ?? 0) + 1)
+  s.set('n', Number(s.get('n') ?? 0) + 1)
   return { n: s.get('n'), pid: process.pid }
 })
 app.get<{ Querystring: { ms?: string } }>('/slow-inc', async (req) => {
   await using s = await req.session.lock()
   process.stdout.write('locked\n')
   await sleep(Number(req.query.ms ?? 0))
-  s.set('n', (s.get('n') ?? 0) + 1)
+  s.set('n', Number(s.get('n') ?? 0) + 1)
   return { n: s.get('n') }
 })
 app.get('/inc-unlocked', async (req) => {
-  const n = (await req.session.get('n')) ?? 0
+  const n = Number((await req.session.get('n')) ?? 0)
   await req.session.set('n', n + 1)
   return { n: n + 1 }
 })

@@ -70,6 +70,36 @@ export class RedisProcess {
     return stdout
   }
 
+  /**
+   * Starts `redis-cli MONITOR`; `stop()` returns the commands clients sent
+   * meanwhile (commands run inside scripts are left out), e.g. `['evalsha', ...]`.
+   */
+  async monitor(): Promise<{ stop(): Promise<string[][]> }> {
+    const child = spawn('redis-cli', ['-h', '127.0.0.1', '-p', String(this.port), 'monitor'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+    })
+    while (!output.includes('OK')) await new Promise((resolve) => setTimeout(resolve, 10))
+    return {
+      async stop() {
+        // Let the last replies reach the monitor before it stops.
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGKILL')
+        await exited
+        return output
+          .split('\n')
+          .filter((line) => /^\d+\.\d+ \[\d+ 127\.0\.0\.1:\d+\] /.test(line))
+          .map((line) =>
+            [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => (m[1] ?? '').toLowerCase()),
+          )
+      },
+    }
+  }
+
   /** Kills the process at once (no persistence: nothing to flush). */
   kill(): void {
     if (this.#child.exitCode === null && this.#child.signalCode === null)
