@@ -1,3 +1,4 @@
+import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   SessionConfigError,
@@ -295,7 +296,62 @@ describeRedis('RedisStore', () => {
     expect(() => new RedisStore({ client, lockRetryDelay: -1 })).toThrow(SessionConfigError)
   })
 
+  it('guards a node-redis client that has no error listener, and removes the guard on close', async () => {
+    const own = await startRedis()
+    const client = createClient({
+      socket: { host: '127.0.0.1', port: own.server.port, reconnectStrategy: () => 100 },
+    })
+    await client.connect()
+    const store = new RedisStore({ client, commandTimeout: 0.3 })
+    expect(client.listenerCount('error')).toBe(1)
+    const warned = new Promise<Error>((resolve) => process.once('warning', resolve))
+    await own.server.stop() // node-redis emits 'error': unguarded, that would end the process
+    expect((await warned).message).toMatch(/latchkey: the Redis client reported/)
+    await expect(store.get('k')).rejects.toBeInstanceOf(SessionStoreError)
+    await store.close()
+    expect(client.listenerCount('error')).toBe(0)
+    client.on('error', () => {})
+    client.destroy()
+    await own.dispose()
+  })
+
   for (const flavour of FLAVOURS) {
+    it(`${flavour}: a Redis that went away fails fast, and works again once back`, async () => {
+      const connection = await connectClient(flavour, standalone.server.port)
+      const store = new RedisStore({ client: connection.client, commandTimeout: 0.5 })
+      const key = freshKey()
+      try {
+        await standalone.server.stop()
+        const started = Date.now()
+        const outcomes = await Promise.allSettled([
+          store.get(key),
+          store.lock(key, { leaseMs: 1000, waitMs: 5000 }),
+        ])
+        for (const outcome of outcomes) {
+          expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(SessionStoreError)
+        }
+        expect(Date.now() - started).toBeLessThan(1500)
+        await standalone.restart()
+        const deadline = Date.now() + 5000
+        for (;;) {
+          try {
+            await store.set(key, record({ n: 1 }), 60)
+            break
+          } catch (error) {
+            expect(error).toBeInstanceOf(SessionStoreError)
+            if (Date.now() > deadline) throw error
+            await new Promise((resolve) => setTimeout(resolve, 100))
+          }
+        }
+        const lease = await store.lock(key, { leaseMs: 1000, waitMs: 1000 })
+        expect(lease.record?.data).toEqual({ n: 1 })
+        await lease.commit()
+      } finally {
+        await store.close()
+        await connection.close()
+      }
+    })
+
     it(`${flavour}: a frozen Redis fails every operation within the deadline, then recovers`, async () => {
       const connection = await connectClient(flavour, standalone.server.port)
       const store = new RedisStore({ client: connection.client, commandTimeout: 0.3 })

@@ -135,9 +135,9 @@ async function freePort(): Promise<number> {
   }
 }
 
-async function launch(dir: string, extra: string[]): Promise<RedisProcess> {
+async function launch(dir: string, extra: string[], fixedPort?: number): Promise<RedisProcess> {
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort()
+    const port = fixedPort ?? (await freePort())
     const child = spawn(
       'redis-server',
       [
@@ -179,15 +179,23 @@ async function launch(dir: string, extra: string[]): Promise<RedisProcess> {
 /** A standalone redis-server on a free loopback port, without persistence. */
 export interface RedisServer {
   readonly server: RedisProcess
+  /** Kills the server and starts an empty one on the same port, as after a crash. */
+  restart(): Promise<void>
   /** Stops the server and removes its directory. */
   dispose(): Promise<void>
 }
 
 export async function startRedis(): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'latchkey-redis-'))
-  const server = await launch(dir, [])
+  let server = await launch(dir, [])
   return {
-    server,
+    get server() {
+      return server
+    },
+    async restart() {
+      await server.stop()
+      server = await launch(dir, [], server.port)
+    },
     async dispose() {
       await server.stop()
       await rm(dir, { recursive: true, force: true })
