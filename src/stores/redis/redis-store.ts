@@ -181,24 +181,20 @@ export class RedisStore implements SessionStore {
     const leaseMs = String(Math.max(1, Math.ceil(options.leaseMs)))
     const deadline = Date.now() + options.waitMs
     for (let attempt = 0; ; attempt++) {
-      let reply: unknown
+      let taken: boolean
+      let record: SessionRecord | undefined
       try {
-        reply = await this.#eval('lock', LOCK, keys, [token, leaseMs])
+        const [flag, read] = (await this.#eval('lock', LOCK, keys, [token, leaseMs])) as unknown[]
+        taken = Number(flag) === 1
+        record = taken ? decodeRecord(read) : undefined
       } catch (error) {
-        // The script may still run once Redis answers again: release what it would take.
+        // The script may have run (or still run once Redis answers): release what it took.
         this.#redis.eval(COMMIT, keys, [token, 'none']).catch(() => {})
-        throw error
+        if (isSessionError(error)) throw error
+        throw new SessionStoreError(this.name, `lock failed: ${reason(error)}`, { cause: error })
       }
-      const [taken, read] = reply as [unknown, unknown]
-      if (Number(taken) === 1) {
-        const lease = new RedisLease(
-          this.#host,
-          key,
-          keys,
-          token,
-          Number(leaseMs),
-          decodeRecord(read),
-        )
+      if (taken) {
+        const lease = new RedisLease(this.#host, key, keys, token, Number(leaseMs), record)
         this.#leases.add(lease)
         return lease
       }
