@@ -36,7 +36,7 @@ describeRedis('RedisStore conformance', () => {
           create: () => new RedisStore({ client: connection.client, prefix: 'conformance:' }),
           capabilities: { touch: true, lock: true, userIndex: true },
         })
-        for (const c of cases) it.concurrent.skipIf(c.skip)(c.name, c.run)
+        for (const c of cases) it.skipIf(c.skip).concurrent(c.name, c.run)
       })
     }
   }
