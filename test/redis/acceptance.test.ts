@@ -118,6 +118,25 @@ describeRedis('Redis acceptance: separate Node processes on one Redis', () => {
         expect((await request(`${a.url}/inc`, { cookie })).json()).toMatchObject({ n: 3 })
       })
 
+      it('a holder stalled past its lease (SIGSTOP) cannot overwrite the next holder (fencing)', async () => {
+        const [survivor, , victim] = apps as [AppProcess, AppProcess, AppProcess]
+        const cookie = await newSession(survivor)
+        const stalled = request(`${victim.url}/slow-inc?ms=300`, { cookie })
+        await victim.waitFor('locked')
+        victim.kill('SIGSTOP') // like a long GC pause: no renewal, the lease runs out
+        try {
+          expect((await request(`${survivor.url}/inc`, { cookie })).json()).toMatchObject({ n: 2 })
+          expect((await request(`${survivor.url}/inc`, { cookie })).json()).toMatchObject({ n: 3 })
+        } finally {
+          victim.kill('SIGCONT')
+        }
+        const refused = await stalled
+        expect(refused.status).toBe(503)
+        expect(refused.json()).toMatchObject({ code: 'LATCHKEY_LOCK_LOST' })
+        expect(await readN(survivor, cookie)).toBe(3)
+        expect((await request(`${victim.url}/inc`, { cookie })).json()).toMatchObject({ n: 4 })
+      })
+
       it('a holder killed with SIGKILL mid-request: another process gets the lock within the lease', async () => {
         const [survivor, , victim] = apps as [AppProcess, AppProcess, AppProcess]
         const cookie = await newSession(survivor)

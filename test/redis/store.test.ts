@@ -313,6 +313,27 @@ describeRedis('RedisStore', () => {
     await own.dispose()
   })
 
+  it('waiting for a busy lock backs off instead of hammering Redis', async () => {
+    const connection = await connectClient('ioredis', standalone.server.port)
+    const store = new RedisStore({ client: connection.client })
+    const key = freshKey()
+    try {
+      const held = await store.lock(key, { leaseMs: 5000, waitMs: 100 })
+      const monitor = await standalone.server.monitor()
+      await expect(store.lock(key, { leaseMs: 5000, waitMs: 1000 })).rejects.toBeInstanceOf(
+        SessionLockTimeoutError,
+      )
+      const attempts = (await monitor.stop()).length
+      // 2 ms doubling up to 25 ms (jittered down to half): about 45–85 tries in a second.
+      expect(attempts).toBeGreaterThan(20)
+      expect(attempts).toBeLessThan(100)
+      await held.commit()
+    } finally {
+      await store.close()
+      await connection.close()
+    }
+  })
+
   for (const flavour of FLAVOURS) {
     it(`${flavour}: a Redis that went away fails fast, and works again once back`, async () => {
       const connection = await connectClient(flavour, standalone.server.port)
