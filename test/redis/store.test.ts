@@ -274,6 +274,29 @@ describeRedis('RedisStore', () => {
           ).toBe(true)
         })
 
+        it('a record Redis holds but latchkey cannot read is a store error, not a held lock', async () => {
+          const key = freshKey()
+          const data = `test:{${key}}`
+          await redis.command(data, [
+            'HSET',
+            data,
+            'r',
+            '{not json',
+            's',
+            '1',
+            'e',
+            String(Date.now() + 60_000),
+          ])
+          await expect(store.get(key)).rejects.toBeInstanceOf(SessionStoreError)
+          await expect(store.lock(key, { leaseMs: 5000, waitMs: 100 })).rejects.toBeInstanceOf(
+            SessionStoreError,
+          )
+          await store.delete(key)
+          const lease = await store.lock(key, { leaseMs: 5000, waitMs: 500 })
+          expect(lease.record).toBeUndefined()
+          await lease.commit()
+        })
+
         it('close() leaves the client open', async () => {
           const own = new RedisStore({ client: connection.client, prefix: 'test:' })
           const key = freshKey()

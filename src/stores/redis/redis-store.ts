@@ -131,10 +131,9 @@ export class RedisStore implements SessionStore {
 
   async get(key: string): Promise<SessionRecord | undefined> {
     const data = this.#keys.data(key)
-    const reply = await this.#deadline('get', () =>
-      this.#redis.command(data, ['HMGET', data, 'r', 's', 'e']),
+    return this.#deadline('get', async () =>
+      decodeRecord(await this.#redis.command(data, ['HMGET', data, 'r', 's', 'e'])),
     )
-    return decodeRecord(reply)
   }
 
   async set(key: string, record: SessionRecord, ttlSeconds: number): Promise<void> {
@@ -222,11 +221,18 @@ export class RedisStore implements SessionStore {
     const found = await Promise.all(
       keys.map(async (key) => {
         const data = this.#keys.data(key)
-        const reply = (await this.#deadline('listByUser', () =>
-          this.#redis.command(data, ['HMGET', data, 'r', 's', 'e', 'u']),
-        )) as unknown[]
-        const record = decodeRecord(reply, now)
-        return record && String(reply[3]) === userId ? { key, record } : undefined
+        return this.#deadline('listByUser', async () => {
+          const reply = (await this.#redis.command(data, [
+            'HMGET',
+            data,
+            'r',
+            's',
+            'e',
+            'u',
+          ])) as unknown[]
+          const record = decodeRecord(reply, now)
+          return record && String(reply[3]) === userId ? { key, record } : undefined
+        })
       }),
     )
     const stale = keys.filter((_, i) => found[i] === undefined)
