@@ -151,7 +151,7 @@ describeRedis('Redis acceptance: separate Node processes on one Redis', () => {
         const waited = Date.now() - started
         expect(reply.status).toBe(200)
         expect(reply.json()).toMatchObject({ n: 2 })
-        expect(waited).toBeLessThan(1000 + 500)
+        expect(waited).toBeLessThan(1000 + 750)
       })
     })
 
