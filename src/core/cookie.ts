@@ -1,5 +1,12 @@
-import { parse, serialize } from 'cookie'
+import { parse } from 'cookie'
+import { SessionCookieTooLargeError } from './errors.js'
 import type { ResolvedOptions } from './options.js'
+
+/**
+ * The most bytes of a `Set-Cookie` value (name, value and attributes) that
+ * every browser keeps (RFC 6265 §6.1); browsers drop longer cookies silently.
+ */
+export const MAX_SET_COOKIE_BYTES = 4096
 
 /** The value of cookie `name` in a `Cookie` request header, if any. */
 export function readCookie(header: string | undefined, name: string): string | undefined {
@@ -14,20 +21,50 @@ export function readCookie(header: string | undefined, name: string): string | u
 
 type CookieAttributes = ResolvedOptions['cookie']
 
-function attributes(cookie: CookieAttributes) {
-  return {
-    path: cookie.path,
-    httpOnly: cookie.httpOnly,
-    secure: cookie.secure,
-    sameSite: cookie.sameSite,
-    partitioned: cookie.partitioned,
-    ...(cookie.domain === undefined ? {} : { domain: cookie.domain }),
+/** The fixed parts of a manager's cookies, rendered once (attributes are validated at construction). */
+interface Layout {
+  domain: string
+  path: string
+  flags: string
+  deletion: string
+}
+
+const layouts = new WeakMap<CookieAttributes, Layout>()
+
+function layoutOf(cookie: CookieAttributes): Layout {
+  let layout = layouts.get(cookie)
+  if (layout) return layout
+  // The order of cookie's serialize(), which the original's Set-Cookie strings were compared with.
+  const domain = cookie.domain === undefined ? '' : `; Domain=${cookie.domain}`
+  const path = `; Path=${cookie.path}`
+  const sameSite = `${cookie.sameSite[0]?.toUpperCase()}${cookie.sameSite.slice(1)}`
+  const flags = `${cookie.httpOnly ? '; HttpOnly' : ''}${cookie.secure ? '; Secure' : ''}${cookie.partitioned ? '; Partitioned' : ''}; SameSite=${sameSite}`
+  const deletion = `${cookie.name}=; Max-Age=0${domain}${path}; Expires=Thu, 01 Jan 1970 00:00:00 GMT${flags}`
+  layout = { domain, path, flags, deletion }
+  layouts.set(cookie, layout)
+  return layout
+}
+
+let lastSecond = Number.NaN
+let lastDate = ''
+
+/** An HTTP date; cookies of one second share the string. */
+function httpDate(ms: number): string {
+  const second = Math.floor(ms / 1000)
+  if (second !== lastSecond) {
+    lastSecond = second
+    lastDate = new Date(second * 1000).toUTCString()
   }
+  return lastDate
 }
 
 /**
  * A `Set-Cookie` value carrying the session. `expiresAt` (ms) makes it
  * persistent with both Max-Age and Expires; `undefined` a browser-session cookie.
+ * Values are base64url ids or Fernet tokens, cookie-octets already; left
+ * unencoded, a token's `=` padding stays readable by other Fernet implementations.
+ *
+ * @throws {SessionCookieTooLargeError} when it exceeds {@link MAX_SET_COOKIE_BYTES}.
  */
 export function sessionCookie(
   cookie: CookieAttributes,
@@ -35,12 +72,15 @@ export function sessionCookie(
   expiresAt: number | undefined,
   now: number,
 ): string {
-  if (expiresAt === undefined) return serialize(cookie.name, value, attributes(cookie))
-  return serialize(cookie.name, value, {
-    ...attributes(cookie),
-    maxAge: Math.max(0, Math.ceil((expiresAt - now) / 1000)),
-    expires: new Date(expiresAt),
-  })
+  const { domain, path, flags } = layoutOf(cookie)
+  const header =
+    expiresAt === undefined
+      ? `${cookie.name}=${value}${domain}${path}${flags}`
+      : `${cookie.name}=${value}; Max-Age=${Math.max(0, Math.ceil((expiresAt - now) / 1000))}${domain}${path}; Expires=${httpDate(expiresAt)}${flags}`
+  // ASCII only, so length is the byte count.
+  if (header.length > MAX_SET_COOKIE_BYTES)
+    throw new SessionCookieTooLargeError(header.length, MAX_SET_COOKIE_BYTES)
+  return header
 }
 
 /**
@@ -49,5 +89,5 @@ export function sessionCookie(
  * attributes match (the original's deletion cookie did not, so logout failed).
  */
 export function deletionCookie(cookie: CookieAttributes): string {
-  return serialize(cookie.name, '', { ...attributes(cookie), maxAge: 0, expires: new Date(0) })
+  return layoutOf(cookie).deletion
 }

@@ -4,7 +4,7 @@ import { SessionUsageError } from './errors.js'
 import { assertJson } from './json.js'
 import type { KeyedMutex, Release } from './keyed-mutex.js'
 import type { ResolvedOptions } from './options.js'
-import { isLive, isPersistent, nextExpiry, ttlSeconds } from './record.js'
+import { isLive, isPersistent, nextExpiry, touchInterval, ttlSeconds } from './record.js'
 import type { Identity, Storage } from './storage.js'
 import type { SessionData, SessionRecord, StoreLease } from './store.js'
 import {
@@ -613,10 +613,11 @@ export class Session<Data extends SessionData = SessionData> {
     const identity = this.#identity
     if (!this.#loaded || !base || !identity) return
     const now = Date.now()
+    const interval = touchInterval(base, options)
     const due =
       this.#touchRequested ||
       identity.stale === true ||
-      (options.touchAfterMs !== undefined && now - base.lastSeenAt >= options.touchAfterMs)
+      (interval !== undefined && now - base.lastSeenAt >= interval)
     if (!due) return
     const record: SessionRecord = {
       ...base,

@@ -259,8 +259,11 @@ function plainLease(
   return {
     record,
     async commit(change) {
-      if (change?.type === 'set') await store.set(key, change.record, change.ttlSeconds)
-      else if (change?.type === 'delete') await store.delete(key)
+      if (change?.type === 'set') {
+        // The lease contract: a record deleted meanwhile (logoutEverywhere) stays deleted.
+        if ((await store.get(key)) === undefined) return false
+        await store.set(key, change.record, change.ttlSeconds)
+      } else if (change?.type === 'delete') await store.delete(key)
       return true
     },
   }
