@@ -626,10 +626,11 @@ export class Session<Data extends SessionData = SessionData> {
     }
     const ttl = ttlSeconds(record.expiresAt, now)
     try {
-      if (await storage.touch(identity.key, record, ttl)) {
-        this.#remember(identity, record)
-        return
-      }
+      const touched = await storage.touch(identity.key, record, ttl)
+      if (touched === 'touched') this.#remember(identity, record)
+      // Logged out (or revoked) since this request read it: the browser's cookie is dead too.
+      if (touched === 'missing') this.#forget(true)
+      if (touched !== 'unsupported') return
       // No touch capability: rewrite the record under the lock, which never resurrects a deleted one.
       await this.transaction((tx) => tx.markChanged())
     } catch (error) {

@@ -171,7 +171,11 @@ const cases: Array<{
       const r = record({ expiresAt: Date.now() + 1000 })
       await store.set(k, r, 1)
       const times = { lastSeenAt: Date.now() + 1, expiresAt: Date.now() + 10_000 }
-      await store.touch?.(k, times, 10)
+      assert.notEqual(
+        await store.touch?.(k, times, 10),
+        false,
+        'touch of a live key must not report it missing',
+      )
       await sleep(2100)
       const read = await store.get(k)
       assert.deepEqual(read, { ...r, ...times })
@@ -182,7 +186,12 @@ const cases: Array<{
     capability: 'touch',
     body: async (store) => {
       const k = key()
-      await store.touch?.(k, { lastSeenAt: Date.now(), expiresAt: Date.now() + 10_000 }, 10)
+      const found = await store.touch?.(
+        k,
+        { lastSeenAt: Date.now(), expiresAt: Date.now() + 10_000 },
+        10,
+      )
+      assert.notEqual(found, true, 'touch of a missing key must not report it found')
       assert.equal(await store.get(k), undefined)
     },
   },
