@@ -5,8 +5,8 @@
 // once per touchAfter, an hour by default, which a bench run never reaches).
 // Each of these spares it work. It takes no lock: /inc is the plain read-modify-write its docs show.
 import { readFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { createServer } from 'node:http'
+import { createRequire } from 'node:module'
 import pgSession from 'connect-pg-simple'
 import express from 'express'
 import session from 'express-session'

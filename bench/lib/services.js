@@ -143,7 +143,8 @@ async function startPostgres() {
     await rm(dir, { recursive: true, force: true })
   }
   const connection = { host: '127.0.0.1', port, user: 'postgres' }
-  const admin = (database) => new pg.Client({ ...connection, database, connectionTimeoutMillis: 1000 })
+  const admin = (database) =>
+    new pg.Client({ ...connection, database, connectionTimeoutMillis: 1000 })
   const sql = async (database, text) => {
     const client = admin(database)
     try {
