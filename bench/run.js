@@ -91,12 +91,13 @@ const report = {
   startedAt,
   machine,
   settings,
-  contestants: contestants.map(({ name, label, baseline, peer, requires }) => ({
+  contestants: contestants.map(({ name, label, baseline, peer, requires, skip }) => ({
     name,
     label,
     baseline,
     peer,
     requires: requires ?? [],
+    skip: skip ?? {},
   })),
   scenarios: SCENARIOS.map(({ key, title }) => ({ key, title })),
   results,

@@ -105,7 +105,8 @@ const number = (value) => Math.round(value).toLocaleString('en-US')
 /**
  * The results as Markdown: the settings, one row per contestant, the targets.
  * @param {{ startedAt: string, machine: any, settings: any,
- *   contestants: Array<{ name: string, label: string, baseline?: string, peer?: string }>,
+ *   contestants: Array<{ name: string, label: string, baseline?: string, peer?: string,
+ *     skip?: Record<string, string> }>,
  *   results: Results, targets: TargetResult[], skipped: { name: string, reason: string }[] }} report
  */
 export function markdown(report) {
@@ -187,8 +188,24 @@ export function markdown(report) {
     }
     lines.push('', ...table(['target', 'measured (req/s)', 'by server CPU', 'status'], targetRows))
   }
+  for (const [scenario, reason, names] of scenarioSkips(contestants, results))
+    lines.push('', `Not run: ${scenario} for ${names.join(', ')} (${reason}).`)
   for (const { name, reason } of skipped) lines.push('', `Skipped ${name}: ${reason}`)
   return `${lines.join('\n')}\n`
+}
+
+/** Scenarios contestants declared not applicable, grouped by scenario and reason. */
+function scenarioSkips(contestants, results) {
+  const groups = new Map()
+  for (const contestant of contestants) {
+    if (results[contestant.name] === undefined) continue
+    for (const [scenario, reason] of Object.entries(contestant.skip ?? {})) {
+      const key = `${scenario}\n${reason}`
+      if (!groups.has(key)) groups.set(key, [scenario, reason, []])
+      groups.get(key)[2].push(contestant.name)
+    }
+  }
+  return [...groups.values()]
 }
 
 /**
