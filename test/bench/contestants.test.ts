@@ -1,0 +1,83 @@
+import { readdir } from 'node:fs/promises'
+import pg from 'pg'
+import { describe, expect, it } from 'vitest'
+import { describeWithPostgres } from '../support/postgres-server.js'
+
+// The bench is plain JavaScript: its modules are imported by URL and typed here
+// by the parts the tests use.
+interface Contestant {
+  name: string
+  baseline?: string
+  peer?: string
+  skip?: Record<string, string>
+  targets?: Array<{ scenario: string; versus?: string }>
+}
+interface RunningService {
+  env: { url: string }
+  reset(): Promise<void>
+  stop(): Promise<void>
+}
+const bench = (path: string) => new URL(`../../bench/${path}`, import.meta.url).href
+const { contestantNames, loadContestant } = (await import(bench('lib/contestants.js'))) as {
+  contestantNames(): Promise<string[]>
+  loadContestant(name: string): Promise<Contestant>
+}
+const { startServices } = (await import(bench('lib/services.js'))) as {
+  startServices(names: string[]): Promise<{
+    running: Map<string, RunningService>
+    unavailable: Map<string, string>
+  }>
+}
+
+const SCENARIOS = ['inc', 'hot', 'read']
+
+describe('bench contestants', () => {
+  it('every file loads, and its baseline, peer and targets name contestants that exist', async () => {
+    const files = (await readdir(new URL('../../bench/contestants/', import.meta.url)))
+      .filter((file) => file.endsWith('.js'))
+      .map((file) => file.slice(0, -3))
+    const names = await contestantNames()
+    expect([...names].sort()).toEqual([...files].sort())
+    for (const name of names) {
+      const contestant = await loadContestant(name)
+      const others = [
+        contestant.baseline,
+        contestant.peer,
+        ...(contestant.targets ?? []).map((target) => target.versus),
+      ].filter((other) => other !== undefined)
+      for (const other of others) expect(names, `${name} refers to ${other}`).toContain(other)
+      for (const scenario of Object.keys(contestant.skip ?? {}))
+        expect(SCENARIOS, `${name} skips ${scenario}`).toContain(scenario)
+      for (const target of contestant.targets ?? [])
+        expect(contestant.skip?.[target.scenario], `${name} targets a skipped scenario`).toBe(
+          undefined,
+        )
+    }
+  }, 30_000)
+})
+
+describeWithPostgres('bench PostgreSQL service', () => {
+  it('starts on a free port, empties the database on reset and stops', async () => {
+    const { running, unavailable } = await startServices(['postgres'])
+    expect(unavailable.size).toBe(0)
+    const service = running.get('postgres')
+    if (!service) throw new Error('postgres did not start')
+    try {
+      const pool = new pg.Pool({ connectionString: service.env.url })
+      try {
+        await pool.query('CREATE TABLE leftover (n int)')
+        await pool.query('INSERT INTO leftover VALUES (1)')
+        await service.reset()
+        const { rows } = await pool.query("SELECT to_regclass('public.leftover') AS t")
+        expect(rows[0].t).toBe(null)
+      } finally {
+        await pool.end()
+      }
+    } finally {
+      await service.stop()
+    }
+    await expect(
+      new pg.Client({ connectionString: service.env.url, connectionTimeoutMillis: 1000 }).connect(),
+    ).rejects.toThrow()
+  }, 60_000)
+})
