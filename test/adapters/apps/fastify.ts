@@ -1,0 +1,47 @@
+import { Readable } from 'node:stream'
+import Fastify, { type FastifyRequest } from 'fastify'
+import { latchkey } from '../../../src/adapters/fastify/index.js'
+import { listen } from '../../support/http.js'
+import {
+  APP_COOKIE,
+  type AppSession,
+  type Framework,
+  jsonRoutes,
+  STREAM_CHUNKS,
+  VIA,
+} from '../routes.js'
+
+const session = (req: FastifyRequest) => req.session as unknown as AppSession
+
+/** The matrix app on Fastify. */
+export const fastify: Framework = {
+  name: 'fastify 5',
+  async start(sessions) {
+    const app = Fastify()
+    await app.register(latchkey(sessions))
+    for (const [path, route] of Object.entries(jsonRoutes)) {
+      app.get(path, async (req) =>
+        route(session(req), new URL(req.url, 'http://localhost').searchParams),
+      )
+    }
+    app.get('/redirect', async (req, reply) => {
+      await session(req).set('via', VIA.redirect)
+      return reply.redirect('/read')
+    })
+    app.get('/stream', async (req, reply) => {
+      await session(req).set('via', VIA.stream)
+      return reply.type('text/plain').send(Readable.from(STREAM_CHUNKS))
+    })
+    app.get('/end', async (req, reply) => {
+      await session(req).set('via', VIA.end)
+      return reply.type('text/plain').send('ok')
+    })
+    app.get('/app-cookie', async (req, reply) => {
+      await session(req).set('via', VIA.appCookie)
+      reply.header('set-cookie', APP_COOKIE)
+      return { ok: true }
+    })
+    const url = await listen(app)
+    return { url, close: () => app.close() }
+  },
+}

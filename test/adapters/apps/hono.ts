@@ -1,0 +1,64 @@
+import { once } from 'node:events'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { type Context, Hono } from 'hono'
+import { stream } from 'hono/streaming'
+import { latchkey } from '../../../src/adapters/hono/index.js'
+import {
+  APP_COOKIE,
+  type AppSession,
+  type Framework,
+  jsonRoutes,
+  STREAM_CHUNKS,
+  VIA,
+} from '../routes.js'
+
+const session = (c: Context) => c.get('session') as unknown as AppSession
+
+/** The matrix app on Hono, served by @hono/node-server. */
+export const hono: Framework = {
+  name: 'hono 4',
+  async start(sessions) {
+    const app = new Hono()
+    app.use(latchkey(sessions))
+    for (const [path, route] of Object.entries(jsonRoutes)) {
+      app.get(path, async (c) => c.json(await route(session(c), new URL(c.req.url).searchParams)))
+    }
+    app.get('/redirect', async (c) => {
+      await session(c).set('via', VIA.redirect)
+      return c.redirect('/read')
+    })
+    app.get('/stream', async (c) => {
+      await session(c).set('via', VIA.stream)
+      c.header('content-type', 'text/plain')
+      return stream(c, async (out) => {
+        for (const chunk of STREAM_CHUNKS) await out.write(chunk)
+      })
+    })
+    app.get('/end', async (c) => {
+      await session(c).set('via', VIA.end)
+      return new Response('ok')
+    })
+    app.get('/immutable', async (c) => {
+      await session(c).set('via', VIA.redirect)
+      // Response.redirect() gives a response whose headers cannot be changed.
+      return Response.redirect(new URL('/read', c.req.url), 302)
+    })
+    app.get('/app-cookie', async (c) => {
+      await session(c).set('via', VIA.appCookie)
+      c.header('set-cookie', APP_COOKIE, { append: true })
+      return c.json({ ok: true })
+    })
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+    if (!server.listening) await once(server, 'listening')
+    const { port } = server.address() as AddressInfo
+    return {
+      url: `http://127.0.0.1:${port}`,
+      close: async () => {
+        if ('closeAllConnections' in server) server.closeAllConnections()
+        server.close()
+        await once(server, 'close')
+      },
+    }
+  },
+}

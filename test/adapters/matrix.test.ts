@@ -1,0 +1,249 @@
+/**
+ * One behaviour matrix for every framework adapter: the same scenarios, over
+ * real HTTP, against an app per framework serving the same routes
+ * (test/adapters/routes.ts). Adding a framework = one adapter + one entry here.
+ */
+import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import express5 from 'express'
+import express4 from 'express4'
+import koa3 from 'koa'
+import koa2 from 'koa2'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Sessions } from '../../src/index.js'
+import { CookieJar, type Reply, request } from '../support/http.js'
+import { expressFramework } from './apps/express.js'
+import { fastify } from './apps/fastify.js'
+import { hono } from './apps/hono.js'
+import { koaFramework } from './apps/koa.js'
+import { CountingStore } from './counting-store.js'
+import {
+  APP_COOKIE,
+  type AppData,
+  type Framework,
+  type RunningApp,
+  STREAM_CHUNKS,
+} from './routes.js'
+
+const frameworks: Framework[] = [
+  fastify,
+  expressFramework('express 4', express4),
+  expressFramework('express 5', express5),
+  hono,
+  koaFramework('koa 2', koa2),
+  koaFramework('koa 3', koa3),
+]
+
+const NEW_COOKIE =
+  /^SESSION=[A-Za-z0-9_-]{43}; Max-Age=2592000; Path=\/; Expires=[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT; HttpOnly; Secure; SameSite=Lax$/
+const DELETION_COOKIE =
+  'SESSION=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax'
+
+function sessionCookies(reply: Reply): string[] {
+  return reply.setCookies.filter((line) => line.startsWith('SESSION='))
+}
+
+function sessionValue(reply: Reply): string | undefined {
+  return sessionCookies(reply)[0]?.split(';')[0]?.slice('SESSION='.length)
+}
+
+describe.each(frameworks)('$name', (framework) => {
+  let store: CountingStore
+  let app: RunningApp
+  let impatientApp: RunningApp
+  const managers: Sessions<AppData>[] = []
+
+  beforeAll(async () => {
+    store = new CountingStore()
+    const sessions = new Sessions<AppData>({ store, warnLock: false })
+    const impatient = new Sessions<AppData>({
+      store: new CountingStore(),
+      warnLock: false,
+      lock: { timeout: 0.2 },
+    })
+    managers.push(sessions, impatient)
+    app = await framework.start(sessions)
+    impatientApp = await framework.start(impatient)
+  })
+
+  afterAll(async () => {
+    await app?.close()
+    await impatientApp?.close()
+    for (const manager of managers) await manager.close()
+  })
+
+  const url = (path: string) => `${app.url}${path}`
+
+  describe('cookies', () => {
+    it('a new session gets one cookie of the exact secure shape', async () => {
+      const reply = await request(url('/set?k=v'))
+      expect(reply.status).toBe(200)
+      expect(reply.setCookies).toHaveLength(1)
+      expect(reply.setCookies[0]).toMatch(NEW_COOKIE)
+    })
+
+    it('an unchanged session sends no cookie; a changed one re-sends the same id', async () => {
+      const jar = new CookieJar()
+      const created = await jar.fetch(url('/set?k=v'))
+      const id = sessionValue(created)
+      const read = await jar.fetch(url('/read'))
+      expect(read.status).toBe(200)
+      expect(read.setCookies).toEqual([])
+      const changed = await jar.fetch(url('/set?k=w'))
+      expect(changed.setCookies).toHaveLength(1)
+      expect(changed.setCookies[0]).toMatch(NEW_COOKIE)
+      expect(sessionValue(changed)).toBe(id)
+    })
+
+    it('regenerate gives a new id, keeps the data, and the old id stops working', async () => {
+      const jar = new CookieJar()
+      await jar.fetch(url('/inc'))
+      const old = jar.get('SESSION')
+      const regenerated = await jar.fetch(url('/regenerate'))
+      expect(regenerated.setCookies[0]).toMatch(NEW_COOKIE)
+      expect(jar.get('SESSION')).not.toBe(old)
+      expect((await jar.fetch(url('/read'))).json()).toMatchObject({ n: 1 })
+      const stale = await request(url('/read'), { cookie: `SESSION=${old}` })
+      expect(stale.json()).toMatchObject({ n: null })
+    })
+
+    it('destroy sends a deletion cookie that repeats the attributes, and the session is gone', async () => {
+      const jar = new CookieJar()
+      await jar.fetch(url('/inc'))
+      const old = jar.get('SESSION')
+      const destroyed = await jar.fetch(url('/destroy'))
+      expect(destroyed.status).toBe(200)
+      expect(destroyed.setCookies).toEqual([DELETION_COOKIE])
+      const stale = await request(url('/read'), { cookie: `SESSION=${old}` })
+      expect(stale.json()).toEqual({ n: null, via: null, id: null })
+      expect(stale.setCookies).toEqual([])
+    })
+
+    it('a session cookie is appended to the cookies the app sets itself', async () => {
+      const reply = await request(url('/app-cookie'))
+      expect(reply.setCookies).toHaveLength(2)
+      expect(reply.setCookies).toContain(APP_COOKIE)
+      expect(sessionCookies(reply)[0]).toMatch(NEW_COOKIE)
+    })
+  })
+
+  describe('response paths carry the cookie', () => {
+    it('redirect', async () => {
+      const jar = new CookieJar()
+      const reply = await jar.fetch(url('/redirect'))
+      expect(reply.status).toBe(302)
+      expect(reply.headers.get('location')).toMatch(/\/read$/)
+      expect(sessionCookies(reply)[0]).toMatch(NEW_COOKIE)
+      expect((await jar.fetch(url('/read'))).json()).toMatchObject({ via: 'redirect' })
+    })
+
+    it('stream', async () => {
+      const jar = new CookieJar()
+      const reply = await jar.fetch(url('/stream'))
+      expect(reply.status).toBe(200)
+      expect(reply.body).toBe(STREAM_CHUNKS.join(''))
+      expect(sessionCookies(reply)[0]).toMatch(NEW_COOKIE)
+      expect((await jar.fetch(url('/read'))).json()).toMatchObject({ via: 'stream' })
+    })
+
+    it('raw end', async () => {
+      const jar = new CookieJar()
+      const reply = await jar.fetch(url('/end'))
+      expect(reply.status).toBe(200)
+      expect(reply.body).toBe('ok')
+      expect(sessionCookies(reply)[0]).toMatch(NEW_COOKIE)
+      expect((await jar.fetch(url('/read'))).json()).toMatchObject({ via: 'end' })
+    })
+  })
+
+  describe('locking', () => {
+    it('500 concurrent locked increments of one session lose none', async () => {
+      const jar = new CookieJar()
+      await jar.fetch(url('/inc'))
+      const replies = await Promise.all(Array.from({ length: 500 }, () => jar.fetch(url('/inc'))))
+      expect(replies.every((reply) => reply.status === 200)).toBe(true)
+      const seen = replies.map((reply) => reply.json<{ n: number }>().n).sort((a, b) => a - b)
+      expect(seen).toEqual(Array.from({ length: 500 }, (_, i) => i + 2))
+      expect((await jar.fetch(url('/read'))).json()).toMatchObject({ n: 501 })
+    })
+
+    it('an error inside the lock answers 500, saves and releases the lock', async () => {
+      const jar = new CookieJar()
+      await jar.fetch(url('/inc'))
+      const failed = await jar.fetch(url('/throw-in-lock'))
+      expect(failed.status).toBe(500)
+      const started = Date.now()
+      const next = await jar.fetch(url('/inc'))
+      expect(next.status).toBe(200)
+      expect(next.json()).toEqual({ n: 3 })
+      expect(Date.now() - started).toBeLessThan(1000)
+    })
+
+    it('a lock held past lock.timeout answers 503 with Retry-After, then recovers', async () => {
+      const jar = new CookieJar()
+      await jar.fetch(`${impatientApp.url}/inc`)
+      const holder = jar.fetch(`${impatientApp.url}/slow-lock?ms=800`)
+      await sleep(150)
+      const waiting = await jar.fetch(`${impatientApp.url}/inc`)
+      expect(waiting.status).toBe(503)
+      expect(waiting.headers.get('retry-after')).toBe('1')
+      expect(waiting.setCookies).toEqual([])
+      expect((await holder).status).toBe(200)
+      const after = await jar.fetch(`${impatientApp.url}/inc`)
+      expect(after.status).toBe(200)
+      expect(after.json()).toEqual({ n: 2 })
+    })
+  })
+
+  describe('requests that do not use the session', () => {
+    it('a 404 sends no cookie, does no store I/O, and leaves the session intact', async () => {
+      const jar = new CookieJar()
+      await jar.fetch(url('/inc'))
+      const before = store.total
+      const missing = await jar.fetch(url('/no-such-route'))
+      expect(missing.status).toBe(404)
+      expect(missing.setCookies).toEqual([])
+      expect(store.total).toBe(before)
+      expect((await jar.fetch(url('/read'))).json()).toMatchObject({ n: 1 })
+    })
+
+    it('a route that never touches the session does no store I/O, with or without a cookie', async () => {
+      const jar = new CookieJar()
+      await jar.fetch(url('/inc'))
+      const before = store.total
+      const anonymous = await request(url('/hello'))
+      const known = await jar.fetch(url('/hello'))
+      expect([anonymous.status, known.status]).toEqual([200, 200])
+      expect([...anonymous.setCookies, ...known.setCookies]).toEqual([])
+      expect(store.total).toBe(before)
+    })
+  })
+
+  describe('bad cookies give a new, empty session', () => {
+    const valid = async () => {
+      const reply = await request(url('/inc'))
+      return sessionValue(reply) as string
+    }
+    const cases: Array<[string, () => Promise<string>]> = [
+      [
+        'tampered',
+        async () => {
+          const value = await valid()
+          return `SESSION=${value.slice(0, -1)}${value.endsWith('A') ? 'B' : 'A'}`
+        },
+      ],
+      ['unknown', async () => `SESSION=${randomBytes(32).toString('base64url')}`],
+      ['malformed', async () => 'SESSION=%E0%A4%A; other="unterminated'],
+      ['empty', async () => 'SESSION='],
+      ['oversized', async () => `SESSION=${'x'.repeat(6000)}`],
+    ]
+    it.each(cases)('%s', async (_label, cookie) => {
+      const header = await cookie()
+      const reply = await request(url('/inc'), { cookie: header })
+      expect(reply.status).toBe(200)
+      expect(reply.json()).toEqual({ n: 1 })
+      expect(reply.setCookies[0]).toMatch(NEW_COOKIE)
+      expect(`SESSION=${sessionValue(reply)}`).not.toBe(header)
+    })
+  })
+})
