@@ -519,7 +519,9 @@ export class Session<Data extends SessionData = SessionData> {
     const held = this.#held
     if (!held || held.generation !== generation) return
     held.depth--
-    if (held.depth > 0) return
+    // Below zero: the outermost level is already saving (a commit that started while
+    // the handler still held the lock, e.g. Express responding inside `await using`).
+    if (held.depth !== 0) return
     try {
       await this.#save(held)
     } finally {

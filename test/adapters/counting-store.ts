@@ -1,37 +1,55 @@
+import type { StoreLease } from '../../src/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
 
-const OPERATIONS = ['get', 'set', 'delete', 'touch', 'lock'] as const
+const OPERATIONS = ['get', 'set', 'delete', 'touch', 'lock', 'commit'] as const
 
-/** A real MemoryStore whose operations are counted, to prove which requests did store I/O. */
+/**
+ * A real MemoryStore whose operations are counted (to prove which requests
+ * did store I/O) and which can be taken down (every operation then fails as
+ * an unreachable server would).
+ */
 export class CountingStore extends MemoryStore {
-  readonly calls = { get: 0, set: 0, delete: 0, touch: 0, lock: 0 }
+  readonly calls = { get: 0, set: 0, delete: 0, touch: 0, lock: 0, commit: 0 }
+  down = false
 
   get total(): number {
     return OPERATIONS.reduce((sum, operation) => sum + this.calls[operation], 0)
   }
 
-  override get(...args: Parameters<MemoryStore['get']>) {
-    this.calls.get++
+  #use(operation: (typeof OPERATIONS)[number]): void {
+    this.calls[operation]++
+    if (this.down) throw new Error('connect ECONNREFUSED 127.0.0.1:6379')
+  }
+
+  override async get(...args: Parameters<MemoryStore['get']>) {
+    this.#use('get')
     return super.get(...args)
   }
 
-  override set(...args: Parameters<MemoryStore['set']>) {
-    this.calls.set++
+  override async set(...args: Parameters<MemoryStore['set']>) {
+    this.#use('set')
     return super.set(...args)
   }
 
-  override delete(...args: Parameters<MemoryStore['delete']>) {
-    this.calls.delete++
+  override async delete(...args: Parameters<MemoryStore['delete']>) {
+    this.#use('delete')
     return super.delete(...args)
   }
 
-  override touch(...args: Parameters<MemoryStore['touch']>) {
-    this.calls.touch++
+  override async touch(...args: Parameters<MemoryStore['touch']>) {
+    this.#use('touch')
     return super.touch(...args)
   }
 
-  override lock(...args: Parameters<MemoryStore['lock']>) {
-    this.calls.lock++
-    return super.lock(...args)
+  override async lock(...args: Parameters<MemoryStore['lock']>): Promise<StoreLease> {
+    this.#use('lock')
+    const lease = await super.lock(...args)
+    return {
+      record: lease.record,
+      commit: (change) => {
+        this.#use('commit')
+        return lease.commit(change)
+      },
+    }
   }
 }

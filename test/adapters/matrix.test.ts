@@ -195,6 +195,35 @@ describe.each(frameworks)('$name', (framework) => {
     })
   })
 
+  describe('store outage', () => {
+    it('while saving: 503 JSON with Retry-After replaces the response, no cookie; then recovers', async () => {
+      store.down = true
+      const failed = await request(url('/set?k=v')).finally(() => {
+        store.down = false
+      })
+      expect(failed.status).toBe(503)
+      expect(failed.headers.get('retry-after')).toBe('1')
+      expect(failed.json()).toEqual({ error: 'Service Unavailable', code: 'LATCHKEY_STORE' })
+      expect(failed.setCookies).toEqual([])
+      const recovered = await request(url('/set?k=v'))
+      expect(recovered.status).toBe(200)
+      expect(recovered.setCookies[0]).toMatch(NEW_COOKIE)
+    })
+
+    it('while a handler reads: 503 with Retry-After', async () => {
+      const jar = new CookieJar()
+      await jar.fetch(url('/inc'))
+      store.down = true
+      const failed = await jar.fetch(url('/read')).finally(() => {
+        store.down = false
+      })
+      expect(failed.status).toBe(503)
+      expect(failed.headers.get('retry-after')).toBe('1')
+      expect(failed.setCookies).toEqual([])
+      expect((await jar.fetch(url('/read'))).json()).toMatchObject({ n: 1 })
+    })
+  })
+
   describe('requests that do not use the session', () => {
     it('a 404 sends no cookie, does no store I/O, and leaves the session intact', async () => {
       const jar = new CookieJar()

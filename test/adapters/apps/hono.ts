@@ -39,10 +39,10 @@ export const hono: Framework = {
       await session(c).set('via', VIA.end)
       return new Response('ok')
     })
-    app.get('/immutable', async (c) => {
-      await session(c).set('via', VIA.redirect)
-      // Response.redirect() gives a response whose headers cannot be changed.
-      return Response.redirect(new URL('/read', c.req.url), 302)
+    app.get('/proxied', async (c) => {
+      await session(c).set('via', VIA.end)
+      // A fetch() response passed through: its headers cannot be changed.
+      return fetch(new URL('/hello', c.req.url))
     })
     app.get('/app-cookie', async (c) => {
       await session(c).set('via', VIA.appCookie)
