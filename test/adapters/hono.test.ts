@@ -26,4 +26,15 @@ describe('hono', () => {
     expect(reply.setCookies[0]).toMatch(/^SESSION=[A-Za-z0-9_-]{43}; /)
     expect((await jar.fetch(`${app.url}/read`)).json()).toMatchObject({ via: 'end' })
   })
+
+  it('a non-Error thrown past onError still saves and releases a lock the handler never released', async () => {
+    const jar = new CookieJar()
+    await jar.fetch(`${app.url}/inc`)
+    const failed = await jar.fetch(`${app.url}/throw-non-error`)
+    expect(failed.status).toBe(500)
+    const started = Date.now()
+    const next = await jar.fetch(`${app.url}/inc`)
+    expect(next.json()).toEqual({ n: 3 })
+    expect(Date.now() - started).toBeLessThan(1000)
+  })
 })

@@ -53,7 +53,13 @@ export function latchkey(...managers: AnySessions[]): MiddlewareHandler {
     const sessions = openSessions(managers, request, (name, session) => {
       c.set(name as 'session', session)
     })
-    await next()
+    try {
+      await next()
+    } catch (error) {
+      // Only when no onError is in the chain (Hono normally catches); still release the locks.
+      await commitSessions(sessions).catch(() => undefined)
+      throw error
+    }
     const escaped = c.error && c.res.status === 500 ? errorResponse(c.error) : undefined
     if (escaped) replace(c, escaped)
     let cookies: string[]

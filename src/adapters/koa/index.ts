@@ -45,7 +45,10 @@ declare module 'koa' {
 export function latchkey(...managers: AnySessions[]): Middleware {
   checkManagers(managers)
   return async (ctx, next) => {
-    const request = { cookie: ctx.get('cookie') || undefined, userAgent: ctx.get('user-agent') }
+    const request = {
+      cookie: ctx.get('cookie') || undefined,
+      userAgent: ctx.get('user-agent') || undefined,
+    }
     const sessions = openSessions(managers, request, (name, session) => {
       ;(ctx as unknown as Record<string, unknown>)[name] = session
     })

@@ -44,6 +44,12 @@ export const hono: Framework = {
       // A fetch() response passed through: its headers cannot be changed.
       return fetch(new URL('/hello', c.req.url))
     })
+    app.get('/throw-non-error', async (c) => {
+      const s = await session(c).lock()
+      s.set('n', (s.get('n') ?? 0) + 1)
+      // Hono's onError only sees Error instances; anything else escapes the middleware chain.
+      throw 'not an Error'
+    })
     app.get('/app-cookie', async (c) => {
       await session(c).set('via', VIA.appCookie)
       c.header('set-cookie', APP_COOKIE, { append: true })
