@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { StoreLease } from '../../src/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
 
@@ -11,6 +12,8 @@ const OPERATIONS = ['get', 'set', 'delete', 'touch', 'lock', 'commit'] as const
 export class CountingStore extends MemoryStore {
   readonly calls = { get: 0, set: 0, delete: 0, touch: 0, lock: 0, commit: 0 }
   down = false
+  /** Milliseconds each locked save takes, as a network round trip would. */
+  commitLatency = 0
 
   get total(): number {
     return OPERATIONS.reduce((sum, operation) => sum + this.calls[operation], 0)
@@ -46,8 +49,9 @@ export class CountingStore extends MemoryStore {
     const lease = await super.lock(...args)
     return {
       record: lease.record,
-      commit: (change) => {
+      commit: async (change) => {
         this.#use('commit')
+        if (this.commitLatency > 0) await sleep(this.commitLatency)
         return lease.commit(change)
       },
     }

@@ -167,6 +167,21 @@ describe.each(frameworks)('$name', (framework) => {
       expect((await jar.fetch(url('/read'))).json()).toMatchObject({ n: 501 })
     })
 
+    it('responding inside the lock saves each request once, none lost, with a slow store', async () => {
+      const jar = new CookieJar()
+      await jar.fetch(url('/inc'))
+      const commits = store.calls.commit
+      store.commitLatency = 2
+      const replies = await Promise.all(
+        Array.from({ length: 100 }, () => jar.fetch(url('/respond-in-lock'))),
+      ).finally(() => {
+        store.commitLatency = 0
+      })
+      expect(replies.every((reply) => reply.status === 200)).toBe(true)
+      expect(store.calls.commit - commits).toBe(100)
+      expect((await jar.fetch(url('/read'))).json()).toMatchObject({ n: 101 })
+    })
+
     it('an error inside the lock answers 500, saves and releases the lock', async () => {
       const jar = new CookieJar()
       await jar.fetch(url('/inc'))

@@ -39,6 +39,15 @@ export function expressFramework(name: string, createApp: typeof express): Frame
         )
       }
       app.get(
+        '/respond-in-lock',
+        handle(async (req, res) => {
+          await using s = await session(req).lock()
+          const n = (s.get('n') ?? 0) + 1
+          s.set('n', n)
+          res.json({ n }) // the response starts, and the session is saved, before the lock is released
+        }),
+      )
+      app.get(
         '/redirect',
         handle(async (req, res) => {
           await session(req).set('via', VIA.redirect)

@@ -24,6 +24,13 @@ export const fastify: Framework = {
         route(session(req), new URL(req.url, 'http://localhost').searchParams),
       )
     }
+    app.get('/respond-in-lock', async (req, reply) => {
+      await using s = await session(req).lock()
+      const n = (s.get('n') ?? 0) + 1
+      s.set('n', n)
+      reply.send({ n }) // the response starts before the lock is released
+      return reply
+    })
     app.get('/redirect', async (req, reply) => {
       await session(req).set('via', VIA.redirect)
       return reply.redirect('/read')

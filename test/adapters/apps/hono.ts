@@ -24,6 +24,12 @@ export const hono: Framework = {
     for (const [path, route] of Object.entries(jsonRoutes)) {
       app.get(path, async (c) => c.json(await route(session(c), new URL(c.req.url).searchParams)))
     }
+    app.get('/respond-in-lock', async (c) => {
+      await using s = await session(c).lock()
+      const n = (s.get('n') ?? 0) + 1
+      s.set('n', n)
+      return c.json({ n })
+    })
     app.get('/redirect', async (c) => {
       await session(c).set('via', VIA.redirect)
       return c.redirect('/read')

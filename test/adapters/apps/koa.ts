@@ -28,6 +28,13 @@ export function koaFramework(name: string, KoaApp: typeof Koa): Framework {
           return
         }
         switch (ctx.path) {
+          case '/respond-in-lock': {
+            await using s = await session.lock()
+            const n = (s.get('n') ?? 0) + 1
+            s.set('n', n)
+            ctx.body = { n }
+            return
+          }
           case '/redirect':
             await session.set('via', VIA.redirect)
             ctx.redirect('/read')
