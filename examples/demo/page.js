@@ -1,5 +1,8 @@
-const escape = (value) =>
-  String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c])
+const escapeHtml = (value) =>
+  String(value).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  )
 
 /** The demo's HTML page. */
 export function page({ visits, data, id, options }) {
@@ -21,10 +24,10 @@ export function page({ visits, data, id, options }) {
 <p>You have visited this page <strong id="visits">${visits}</strong> time${visits === 1 ? '' : 's'}.
 Each visit is counted with a locked read-modify-write, so parallel requests never lose one.</p>
 <h2>What the session holds</h2>
-<pre id="data">${escape(JSON.stringify(data, null, 2))}</pre>
-<p>Session id (hashed before it reaches the store): <code>${escape(id ? `${id.slice(0, 6)}…` : '(new)')}</code></p>
+<pre id="data">${escapeHtml(JSON.stringify(data, null, 2))}</pre>
+<p>Session id (hashed before it reaches the store): <code>${escapeHtml(id ? `${id.slice(0, 6)}…` : '(new)')}</code></p>
 <h2>The cookie</h2>
-<p>Cookie <code>${escape(options.name)}</code>: ${attributes.map((a) => `<code>${escape(a)}</code>`).join(' ')}</p>
+<p>Cookie <code>${escapeHtml(options.name)}</code>: ${attributes.map((a) => `<code>${escapeHtml(a)}</code>`).join(' ')}</p>
 <form method="post" action="/reset"><button type="submit">Forget me (destroy the session)</button></form>
 </body>
 </html>`

@@ -1,5 +1,12 @@
 import { parse, serialize } from 'cookie'
+import { SessionCookieTooLargeError } from './errors.js'
 import type { ResolvedOptions } from './options.js'
+
+/**
+ * The most bytes of a `Set-Cookie` value (name, value and attributes) that
+ * every browser keeps (RFC 6265 §6.1); browsers drop longer cookies silently.
+ */
+export const MAX_SET_COOKIE_BYTES = 4096
 
 /** The value of cookie `name` in a `Cookie` request header, if any. */
 export function readCookie(header: string | undefined, name: string): string | undefined {
@@ -26,8 +33,16 @@ function attributes(cookie: CookieAttributes) {
 }
 
 /**
+ * Session values (base64url ids, Fernet tokens) are cookie-octets already; left
+ * unencoded, a token's `=` padding stays readable by other Fernet implementations.
+ */
+const verbatim = (value: string) => value
+
+/**
  * A `Set-Cookie` value carrying the session. `expiresAt` (ms) makes it
  * persistent with both Max-Age and Expires; `undefined` a browser-session cookie.
+ *
+ * @throws {SessionCookieTooLargeError} when it exceeds {@link MAX_SET_COOKIE_BYTES}.
  */
 export function sessionCookie(
   cookie: CookieAttributes,
@@ -35,12 +50,19 @@ export function sessionCookie(
   expiresAt: number | undefined,
   now: number,
 ): string {
-  if (expiresAt === undefined) return serialize(cookie.name, value, attributes(cookie))
-  return serialize(cookie.name, value, {
-    ...attributes(cookie),
-    maxAge: Math.max(0, Math.ceil((expiresAt - now) / 1000)),
-    expires: new Date(expiresAt),
-  })
+  const header =
+    expiresAt === undefined
+      ? serialize(cookie.name, value, { ...attributes(cookie), encode: verbatim })
+      : serialize(cookie.name, value, {
+          ...attributes(cookie),
+          encode: verbatim,
+          maxAge: Math.max(0, Math.ceil((expiresAt - now) / 1000)),
+          expires: new Date(expiresAt),
+        })
+  // ASCII only (serialize validates every part), so length is the byte count.
+  if (header.length > MAX_SET_COOKIE_BYTES)
+    throw new SessionCookieTooLargeError(header.length, MAX_SET_COOKIE_BYTES)
+  return header
 }
 
 /**

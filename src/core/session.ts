@@ -100,8 +100,8 @@ function controlFields(record: SessionRecord | undefined): Partial<ControlFields
  */
 export class Session<Data extends SessionData = SessionData> {
   readonly #context: SessionContext
-  /** This session's cookie value as the client sent it. */
-  readonly #cookie: string | undefined
+  readonly #cookieHeader: string | undefined
+  #cookieValue: string | undefined | null = null
   readonly #userAgent: string | undefined
   #identified = false
   #identity: Identity | undefined
@@ -121,7 +121,7 @@ export class Session<Data extends SessionData = SessionData> {
 
   constructor(context: SessionContext, request: RequestInfo) {
     this.#context = context
-    this.#cookie = readCookie(request.cookie, context.options.cookie.name)
+    this.#cookieHeader = request.cookie
     this.#userAgent = request.userAgent
   }
 
@@ -406,6 +406,13 @@ export class Session<Data extends SessionData = SessionData> {
     if (this.#context.options.warnLock)
       warnOncePerCallSite(UNLOCKED_ACCESS, UNLOCKED_ACCESS_MESSAGE)
     await this.#load()
+  }
+
+  /** This session's cookie value as the client sent it (parsed on first need). */
+  get #cookie(): string | undefined {
+    if (this.#cookieValue === null)
+      this.#cookieValue = readCookie(this.#cookieHeader, this.#context.options.cookie.name)
+    return this.#cookieValue
   }
 
   #identify(): Identity | undefined {

@@ -3,7 +3,6 @@ import { isSessionError, SessionConfigError, SessionStoreError } from './errors.
 import type { ResolvedOptions } from './options.js'
 import {
   type AnyStore,
-  type CookieSealer,
   type IndexedSession,
   isCookieSealer,
   type LeaseChange,

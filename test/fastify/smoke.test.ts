@@ -13,7 +13,7 @@ describe('smoke', () => {
     await app.register(latchkey(sessions))
     app.get('/inc', async (req) => {
       await using s = await req.session.lock()
-      s.set('n', (s.get('n') ?? 0) + 1)
+      s.set('n', Number(s.get('n') ?? 0) + 1)
       return { n: s.get('n') }
     })
     app.get('/read', async (req) => ({ n: (await req.session.get('n')) ?? null }))

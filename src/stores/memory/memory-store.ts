@@ -44,7 +44,7 @@ interface Entry {
  * ```
  */
 export class MemoryStore implements SessionStore {
-  readonly name = 'memory'
+  readonly name: string = 'memory'
   readonly #entries = new Map<string, Entry>()
   readonly #byUser = new Map<string, Set<string>>()
   readonly #locks = new KeyedMutex()

@@ -1,0 +1,180 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { SessionConfigError } from '../../core/errors.js'
+import type { SessionRecord } from '../../core/store.js'
+import { Fernet } from '../../crypto/fernet.js'
+import { CookieStore, generateKey } from './index.js'
+
+const T0 = 1_800_000_000_000
+const HOUR = 3600
+
+function record(overrides: Partial<SessionRecord> = {}): SessionRecord {
+  return {
+    data: { cart: ['apple'], n: 1 },
+    createdAt: T0,
+    lastSeenAt: T0,
+    expiresAt: T0 + HOUR * 1000,
+    id: 'x'.repeat(43),
+    ...overrides,
+  }
+}
+
+function at(ms: number): void {
+  vi.setSystemTime(ms)
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('CookieStore', () => {
+  it('is a client-side sealer named "cookie"', () => {
+    const store = new CookieStore({ keys: generateKey() })
+    expect(store.clientSide).toBe(true)
+    expect(store.name).toBe('cookie')
+  })
+
+  it('round-trips a record through a Fernet token of its JSON', () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    at(T0)
+    const key = generateKey()
+    const store = new CookieStore({ keys: key })
+    const token = store.seal(record())
+    expect(token).toMatch(/^gAAAAA[A-Za-z0-9_-]+={0,2}$/)
+    expect(store.unseal(token, HOUR)).toEqual({ record: record(), stale: false })
+    const json = new Fernet(key).decrypt(token)?.plaintext.toString()
+    expect(JSON.parse(json ?? 'null')).toEqual(record())
+  })
+
+  describe('keys', () => {
+    it('seals under the first key and reads every key, flagging old ones stale', () => {
+      const [current, previous] = [generateKey(), generateKey()]
+      const before = new CookieStore({ keys: [previous] })
+      const after = new CookieStore({ keys: [current, previous] })
+      const old = before.seal(record({ expiresAt: Date.now() + 60_000 }))
+      expect(after.unseal(old, HOUR)?.stale).toBe(true)
+      const reissued = after.seal(record({ expiresAt: Date.now() + 60_000 }))
+      expect(after.unseal(reissued, HOUR)?.stale).toBe(false)
+      expect(new CookieStore({ keys: current }).unseal(reissued, HOUR)).toBeDefined()
+      expect(before.unseal(reissued, HOUR)).toBeUndefined()
+    })
+
+    it('reads nothing sealed under a foreign key', () => {
+      const token = new CookieStore({ keys: generateKey() }).seal(
+        record({ expiresAt: Date.now() + 60_000 }),
+      )
+      expect(new CookieStore({ keys: generateKey() }).unseal(token, HOUR)).toBeUndefined()
+    })
+
+    it.each([
+      ['no options', undefined],
+      ['no keys', {}],
+      ['an empty list', { keys: [] }],
+      ['a number', { keys: 42 }],
+      ['a short string', { keys: 'correct horse battery staple' }],
+      ['a list with a bad key', { keys: [generateKey(), 'nope'] }],
+      ['a placeholder', { keys: `${'A'.repeat(43)}=` }],
+    ])('refuses %s with a config error', (_, options) => {
+      expect(() => new CookieStore(options as never)).toThrow(SessionConfigError)
+    })
+
+    it('names the bad key by position and never echoes it', () => {
+      const secretTypo = `${generateKey().slice(0, 40)}!!!=`
+      const error = (() => {
+        try {
+          new CookieStore({ keys: [generateKey(), secretTypo] })
+        } catch (caught) {
+          return caught as SessionConfigError
+        }
+      })()
+      expect(error?.code).toBe('LATCHKEY_CONFIG')
+      expect(error?.message).toContain('keys[1] is not a Fernet key')
+      expect(error?.message).toContain('44 characters')
+      expect(error?.message).not.toContain(secretTypo.slice(0, 20))
+    })
+
+    it('refuses a key listed twice, whatever its spelling', () => {
+      const key = generateKey()
+      const standard = key.replaceAll('-', '+').replaceAll('_', '/').replace(/=$/, '')
+      expect(() => new CookieStore({ keys: [key, standard] })).toThrow(
+        /keys\[1\] repeats keys\[0\]/,
+      )
+    })
+  })
+
+  describe('expiry', () => {
+    const store = new CookieStore({ keys: generateKey() })
+
+    it('enforces maxAge from the token timestamp when the record has no ttl', () => {
+      vi.useFakeTimers({ toFake: ['Date'] })
+      at(T0)
+      // expiresAt far ahead: only the token's age can expire it
+      const token = store.seal(record({ expiresAt: T0 + 100 * HOUR * 1000 }))
+      at(T0 + 60_000)
+      expect(store.unseal(token, 60)).toBeDefined()
+      at(T0 + 61_000)
+      expect(store.unseal(token, 60)).toBeUndefined()
+      expect(store.unseal(token, 120)).toBeDefined()
+    })
+
+    it("uses the record's own ttl (per-login duration) over maxAge", () => {
+      vi.useFakeTimers({ toFake: ['Date'] })
+      at(T0)
+      const far = T0 + 100 * HOUR * 1000
+      const short = store.seal(record({ ttl: 30, expiresAt: far }))
+      const long = store.seal(record({ ttl: 2 * HOUR, expiresAt: far }))
+      at(T0 + 31_000)
+      expect(store.unseal(short, HOUR)).toBeUndefined()
+      at(T0 + HOUR * 1000 + 1000)
+      expect(store.unseal(long, HOUR)).toBeDefined()
+      at(T0 + 2 * HOUR * 1000 + 1000)
+      expect(store.unseal(long, HOUR)).toBeUndefined()
+    })
+
+    it('rejects records whose expiresAt or absoluteExpiresAt has passed', () => {
+      vi.useFakeTimers({ toFake: ['Date'] })
+      at(T0)
+      const idle = store.seal(record({ expiresAt: T0 + 10_000 }))
+      const absolute = store.seal(record({ absoluteExpiresAt: T0 + 20_000 }))
+      at(T0 + 10_000)
+      expect(store.unseal(idle, HOUR)).toBeUndefined()
+      expect(store.unseal(absolute, HOUR)).toBeDefined()
+      at(T0 + 20_000)
+      expect(store.unseal(absolute, HOUR)).toBeUndefined()
+    })
+
+    it('rejects tokens dated more than 60 s ahead', () => {
+      vi.useFakeTimers({ toFake: ['Date'] })
+      at(T0 + 61_000)
+      const ahead = store.seal(record({ expiresAt: T0 + HOUR * 1000 }))
+      at(T0 + 60_000)
+      const skewed = store.seal(record({ expiresAt: T0 + HOUR * 1000 }))
+      at(T0)
+      expect(store.unseal(ahead, HOUR)).toBeUndefined()
+      expect(store.unseal(skewed, HOUR)).toBeDefined()
+    })
+  })
+
+  describe('bad values', () => {
+    const key = generateKey()
+    const store = new CookieStore({ keys: key })
+    const fernet = new Fernet(key)
+
+    it.each([
+      ['not JSON', 'hello'],
+      ['a JSON array', '[]'],
+      ['JSON null', 'null'],
+      ['no data', JSON.stringify({ ...record(), data: undefined })],
+      ['data as an array', JSON.stringify({ ...record(), data: [] })],
+      ['a string time', JSON.stringify({ ...record(), expiresAt: 'soon' })],
+      ['a zero ttl', JSON.stringify({ ...record(), ttl: 0 })],
+      ['a numeric userId', JSON.stringify({ ...record(), userId: 7 })],
+      ['invalid UTF-8', Buffer.from([0xff, 0xfe, 0x7b])],
+    ])('reads a genuine token holding %s as no session', (_, plaintext) => {
+      expect(store.unseal(fernet.encrypt(plaintext), HOUR)).toBeUndefined()
+    })
+
+    it('ignores values longer than any cookie it issues', () => {
+      expect(store.unseal(`gAAAAA${'A'.repeat(5000)}`, HOUR)).toBeUndefined()
+    })
+  })
+})

@@ -1,0 +1,6 @@
+/**
+ * The encrypted-cookie store: `import { CookieStore, generateKey } from 'latchkey/stores/cookie'`.
+ * @module
+ */
+export { generateKey } from '../../crypto/fernet.js'
+export { CookieStore, type CookieStoreOptions } from './cookie-store.js'
