@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { latchkey } from '../../src/adapters/express/index.js'
 import { Sessions } from '../../src/index.js'
 import { CookieJar, request } from '../support/http.js'
-import { CountingStore } from './counting-store.js'
+import { OutageStore } from './outage-store.js'
 import type { AppData } from './routes.js'
 
 const NEW_COOKIE =
@@ -23,7 +23,7 @@ describe.each([
   ['express 4', express4],
   ['express 5', express5],
 ])('%s', (_name, createApp) => {
-  const store = new CountingStore()
+  const store = new OutageStore()
   const sessions = new Sessions<AppData>({ store, warnLock: false })
   const app = createApp()
   let base = ''

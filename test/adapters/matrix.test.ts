@@ -16,7 +16,7 @@ import { expressFramework } from './apps/express.js'
 import { fastify } from './apps/fastify.js'
 import { hono } from './apps/hono.js'
 import { koaFramework } from './apps/koa.js'
-import { CountingStore } from './counting-store.js'
+import { OutageStore } from './outage-store.js'
 import {
   APP_COOKIE,
   type AppData,
@@ -48,16 +48,16 @@ function sessionValue(reply: Reply): string | undefined {
 }
 
 describe.each(frameworks)('$name', (framework) => {
-  let store: CountingStore
+  let store: OutageStore
   let app: RunningApp
   let impatientApp: RunningApp
   const managers: Sessions<AppData>[] = []
 
   beforeAll(async () => {
-    store = new CountingStore()
+    store = new OutageStore()
     const sessions = new Sessions<AppData>({ store, warnLock: false })
     const impatient = new Sessions<AppData>({
-      store: new CountingStore(),
+      store: new OutageStore(),
       warnLock: false,
       lock: { timeout: 0.2 },
     })
