@@ -30,7 +30,7 @@ export function buildApp() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { app } = buildApp()
   const port = Number(process.env.PORT ?? 3000)
-  serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () =>
-    console.log(`latchkey on Hono: http://127.0.0.1:${port}`),
+  serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info) =>
+    console.log(`latchkey on Hono: http://127.0.0.1:${info.port}`),
   )
 }

@@ -31,5 +31,7 @@ export function buildApp() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { app } = buildApp()
   const port = Number(process.env.PORT ?? 3000)
-  app.listen(port, '127.0.0.1', () => console.log(`latchkey on Koa: http://127.0.0.1:${port}`))
+  const server = app.listen(port, '127.0.0.1', () =>
+    console.log(`latchkey on Koa: http://127.0.0.1:${server.address().port}`),
+  )
 }
