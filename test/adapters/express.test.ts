@@ -4,8 +4,10 @@
  * failed save in the middle of a stream.
  */
 import { once } from 'node:events'
+import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
 import express5 from 'express'
 import express4 from 'express4'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -18,6 +20,7 @@ import type { AppData } from './routes.js'
 const NEW_COOKIE =
   /^SESSION=[A-Za-z0-9_-]{43}; Max-Age=2592000; Path=\/; Expires=.+; HttpOnly; Secure; SameSite=Lax$/
 const BIG = 8 * 1024 * 1024
+const PACKAGE_JSON = fileURLToPath(new URL('../../package.json', import.meta.url))
 
 describe.each([
   ['express 4', express4],
@@ -73,6 +76,9 @@ describe.each([
           if (done.join() !== 'a,b') console.error('write callbacks out of order', done)
         })
       }, next)
+    })
+    app.get('/file', (req, res, next) => {
+      req.session.set('via', 'file').then(() => res.sendFile(PACKAGE_JSON), next)
     })
     app.get('/big', (req, res, next) => {
       req.session.set('via', 'big').then(() => {
@@ -138,6 +144,13 @@ describe.each([
   it('held writes keep their order and callbacks', async () => {
     const reply = await request(`${base}/write-callbacks`)
     expect(reply.body).toBe('ab')
+    expect(reply.setCookies[0]).toMatch(NEW_COOKIE)
+  })
+
+  it('res.sendFile carries the cookie', async () => {
+    const reply = await request(`${base}/file`)
+    expect(reply.status).toBe(200)
+    expect(reply.body).toBe(readFileSync(PACKAGE_JSON, 'utf8'))
     expect(reply.setCookies[0]).toMatch(NEW_COOKIE)
   })
 
