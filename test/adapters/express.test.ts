@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
-import express5 from 'express'
+import express5, { type NextFunction, type Request, type Response } from 'express'
 import express4 from 'express4'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { latchkey } from '../../src/adapters/express/index.js'
@@ -77,6 +77,13 @@ describe.each([
         })
       }, next)
     })
+    app.get('/respond-then-throw', (req, res, next) => {
+      ;(async () => {
+        await req.session.set('via', 'respond-then-throw')
+        res.status(201).json({ ok: true })
+        throw new Error('thrown after the response was ended')
+      })().catch(next)
+    })
     app.get('/file', (req, res, next) => {
       req.session.set('via', 'file').then(() => res.sendFile(PACKAGE_JSON), next)
     })
@@ -93,6 +100,11 @@ describe.each([
           })(),
         ).pipe(res)
       }, next)
+    })
+    app.use((error: Error, _req: Request, res: Response, next: NextFunction) => {
+      // The error handler Express's guide recommends: answer unless the response has started.
+      if (res.headersSent) return next(error)
+      res.status(500).json({ error: error.message })
     })
     server = app.listen(0, '127.0.0.1')
     await once(server, 'listening')
@@ -145,6 +157,15 @@ describe.each([
     const reply = await request(`${base}/write-callbacks`)
     expect(reply.body).toBe('ab')
     expect(reply.setCookies[0]).toMatch(NEW_COOKIE)
+  })
+
+  it('an error after the response was ended keeps that response, and the process', async () => {
+    const reply = await request(`${base}/respond-then-throw`)
+    expect(reply.status).toBe(201)
+    expect(reply.json()).toEqual({ ok: true })
+    expect(reply.headers.get('content-type')).toMatch(/^application\/json/)
+    expect(reply.setCookies[0]).toMatch(NEW_COOKIE)
+    expect((await request(`${base}/read`)).status).toBe(200)
   })
 
   it('res.sendFile carries the cookie', async () => {

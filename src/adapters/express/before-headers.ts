@@ -1,6 +1,12 @@
-import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import type {
+  OutgoingHttpHeader,
+  OutgoingHttpHeaders,
+  OutgoingMessage,
+  ServerResponse,
+} from 'node:http'
 
 type Callback = (error?: Error | null) => void
+type Loose<R> = (...args: unknown[]) => R
 
 /** A complete response written instead of the app's when `prepare` fails. */
 export interface Answer {
@@ -9,15 +15,28 @@ export interface Answer {
   body: string
 }
 
+/** The status line and headers of a response when the app ended it. */
+interface Snapshot {
+  statusCode: number
+  statusMessage: string
+  headers: Array<[string, number | string | string[]]>
+}
+
 /**
- * Runs async `prepare` before a response's headers are written.
+ * Holds a response's first bytes until async `prepare` has produced the
+ * `Set-Cookie` values to send with its headers.
  *
  * Node writes headers synchronously inside `writeHead`, `write`, `end` and
  * `flushHeaders`, and everything Express does (`res.send`, `res.redirect`,
  * `res.sendFile`, `stream.pipe(res)`) goes through those four. The first call
- * starts `prepare`; that call and every later one are queued and replayed in
+ * starts `prepare`; that call and the later ones are queued and replayed in
  * order once it has resolved. Queued writes return `false` and `drain` is
  * emitted after the replay, so piped streams pause instead of buffering.
+ *
+ * Once the app has ended the response, further calls are dropped, and if any
+ * came (an error handler answering again because `headersSent` was still
+ * false), the status and headers are put back as they were at `end`: the
+ * client gets the response the app ended, as it would have without the hold.
  *
  * When `prepare` rejects, the queue is dropped, the response is replaced by
  * what `fail` returns, and later writes from the app are discarded (a piped
@@ -25,20 +44,24 @@ export interface Answer {
  */
 export function beforeHeaders(
   res: ServerResponse,
-  prepare: () => Promise<void>,
+  prepare: () => Promise<readonly string[]>,
   fail: (error: unknown) => Answer,
 ): void {
   // Loosely typed: the calls are replayed with whatever arguments the app used.
-  const writeHead = res.writeHead as (...args: unknown[]) => ServerResponse
-  const write = res.write as (...args: unknown[]) => boolean
-  const end = res.end as (...args: unknown[]) => ServerResponse
+  const writeHead = res.writeHead as Loose<ServerResponse>
+  const write = res.write as Loose<boolean>
+  const end = res.end as Loose<ServerResponse>
   const flushHeaders = res.flushHeaders
   let state: 'idle' | 'pending' | 'done' | 'failed' = 'idle'
   let heldWrite = false
+  let ended: Snapshot | undefined
+  let answeredAgain = false
   const queue: Array<() => void> = []
 
-  const replay = (): void => {
+  const replay = (cookies: readonly string[]): void => {
     state = 'done'
+    if (ended && answeredAgain) restore(res, ended)
+    for (const cookie of cookies) res.appendHeader('set-cookie', cookie)
     for (const call of queue.splice(0)) call()
     if (heldWrite && !res.writableNeedDrain) res.emit('drain')
   }
@@ -68,45 +91,63 @@ export function beforeHeaders(
       .catch(() => res.destroy())
   }
 
+  /** Whether a call must be dropped: the response failed, or the app already ended it. */
+  const dropped = (): boolean => {
+    if (state === 'failed') return true
+    if (state === 'done' || !ended) return false
+    answeredAgain = true
+    return true
+  }
+
   res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    if (state === 'failed') return this
-    if (state !== 'done') {
-      hold(() => writeHead.apply(this, mergeHeaders(this, args)))
-      return this
-    }
-    return writeHead.apply(this, mergeHeaders(this, args))
+    if (dropped()) return this
+    if (state === 'done') return writeHead.apply(this, mergeHeaders(this, args))
+    hold(() => writeHead.apply(this, mergeHeaders(this, args)))
+    return this
   } as ServerResponse['writeHead']
 
   res.write = function (this: ServerResponse, ...args: unknown[]) {
-    if (state === 'failed') return discard(args)
-    if (state !== 'done') {
-      heldWrite = true
-      hold(() => write.apply(this, args))
-      return false
-    }
-    return write.apply(this, args)
+    if (dropped()) return discard(args)
+    if (state === 'done') return write.apply(this, args)
+    heldWrite = true
+    hold(() => write.apply(this, args))
+    return false
   } as ServerResponse['write']
 
   res.end = function (this: ServerResponse, ...args: unknown[]) {
-    if (state === 'failed') {
+    if (dropped()) {
       discard(args)
       return this
     }
-    if (state !== 'done') {
-      hold(() => end.apply(this, args))
-      return this
-    }
-    return end.apply(this, args)
+    if (state === 'done') return end.apply(this, args)
+    ended = snapshot(this)
+    hold(() => end.apply(this, args))
+    return this
   } as ServerResponse['end']
 
   res.flushHeaders = function (this: ServerResponse) {
-    if (state === 'failed') return
-    if (state !== 'done') hold(() => flushHeaders.call(this))
-    else flushHeaders.call(this)
+    if (dropped()) return
+    if (state === 'done') flushHeaders.call(this)
+    else hold(() => flushHeaders.call(this))
   }
 }
 
-/** Calls the callback of a write that is dropped, as Node would once it was flushed. */
+function snapshot(res: ServerResponse): Snapshot {
+  const headers: Snapshot['headers'] = []
+  for (const [name, value] of Object.entries(res.getHeaders())) {
+    if (value !== undefined) headers.push([name, Array.isArray(value) ? [...value] : value])
+  }
+  return { statusCode: res.statusCode, statusMessage: res.statusMessage, headers }
+}
+
+function restore(res: ServerResponse, { statusCode, statusMessage, headers }: Snapshot): void {
+  for (const name of res.getHeaderNames()) res.removeHeader(name)
+  for (const [name, value] of headers) res.setHeader(name, value)
+  res.statusCode = statusCode
+  res.statusMessage = statusMessage
+}
+
+/** Calls the callback of a dropped write, as Node would once it was flushed. */
 function discard(args: unknown[]): boolean {
   const callback = args.findLast((arg) => typeof arg === 'function') as Callback | undefined
   if (callback) process.nextTick(callback)
@@ -118,7 +159,7 @@ function discard(args: unknown[]): boolean {
  * with `setHeader`, Set-Cookie included: apply the headers first, appending
  * Set-Cookie, so the cookies of the app and of the sessions are all sent.
  */
-function mergeHeaders(res: ServerResponse, args: unknown[]): [number, string?] {
+function mergeHeaders(res: OutgoingMessage, args: unknown[]): [number, string?] {
   const [status, second, third] = args as [number, unknown, unknown]
   const reason = typeof second === 'string' ? second : undefined
   const headers = typeof second === 'string' ? third : second

@@ -57,9 +57,7 @@ export function latchkey(...managers: AnySessions[]): RequestHandler {
     })
     beforeHeaders(
       res,
-      async () => {
-        for (const cookie of await commitSessions(sessions)) res.appendHeader('set-cookie', cookie)
-      },
+      () => commitSessions(sessions),
       (error) => {
         if (!isSessionError(error)) console.error('latchkey: saving the session failed', error)
         return failureResponse(error)
