@@ -210,6 +210,15 @@ describe.each(frameworks)('$name', (framework) => {
     })
   })
 
+  it('a usage error (a value that is not JSON) answers 500 and saves nothing', async () => {
+    const jar = new CookieJar()
+    await jar.fetch(url('/inc'))
+    const failed = await jar.fetch(url('/set-invalid'))
+    expect(failed.status).toBe(500)
+    expect(failed.setCookies).toEqual([])
+    expect((await jar.fetch(url('/read'))).json()).toMatchObject({ n: 1 })
+  })
+
   describe('store outage', () => {
     it('while saving: 503 JSON with Retry-After replaces the response, no cookie; then recovers', async () => {
       store.down = true

@@ -53,6 +53,11 @@ export const jsonRoutes: Record<
     await sleep(Number(query.get('ms') ?? 500))
     return { n: s.get('n') ?? null }
   },
+  '/set-invalid': async (session) => {
+    // A function is not JSON: a usage error (500), and nothing is saved.
+    await session.set('n', (() => 1) as unknown as number)
+    return { ok: true }
+  },
   '/hello': async () => ({ hello: 'world' }),
 }
 
