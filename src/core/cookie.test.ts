@@ -37,3 +37,45 @@ describe('cookie codec', () => {
     )
   })
 })
+
+describe('cookie rendering', () => {
+  it('renders exactly what the cookie package serializes, for every attribute combination', async () => {
+    const { serialize } = await import('cookie')
+    const now = Date.UTC(2026, 5, 1, 8, 30, 15, 500)
+    for (const domain of [undefined, 'example.com']) {
+      for (const path of ['/', '/app']) {
+        for (const flags of [0, 1, 2, 3, 4, 5, 6, 7]) {
+          for (const sameSite of ['lax', 'strict', 'none'] as const) {
+            const cookie = {
+              ...attributes,
+              domain,
+              path,
+              httpOnly: (flags & 1) > 0,
+              secure: (flags & 2) > 0,
+              partitioned: (flags & 4) > 0,
+              sameSite,
+            }
+            const options = {
+              path,
+              httpOnly: cookie.httpOnly,
+              secure: cookie.secure,
+              partitioned: cookie.partitioned,
+              sameSite,
+              ...(domain ? { domain } : {}),
+            }
+            const expiresAt = now + 3_600_000
+            expect(sessionCookie(cookie, 'abc_-', expiresAt, now)).toBe(
+              serialize('S', 'abc_-', { ...options, maxAge: 3600, expires: new Date(expiresAt) }),
+            )
+            expect(sessionCookie(cookie, 'abc', undefined, now)).toBe(
+              serialize('S', 'abc', options),
+            )
+            expect(deletionCookie(cookie)).toBe(
+              serialize('S', '', { ...options, maxAge: 0, expires: new Date(0) }),
+            )
+          }
+        }
+      }
+    }
+  })
+})

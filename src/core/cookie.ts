@@ -1,4 +1,4 @@
-import { parse, serialize } from 'cookie'
+import { parse } from 'cookie'
 import { SessionCookieTooLargeError } from './errors.js'
 import type { ResolvedOptions } from './options.js'
 
@@ -21,26 +21,48 @@ export function readCookie(header: string | undefined, name: string): string | u
 
 type CookieAttributes = ResolvedOptions['cookie']
 
-function attributes(cookie: CookieAttributes) {
-  return {
-    path: cookie.path,
-    httpOnly: cookie.httpOnly,
-    secure: cookie.secure,
-    sameSite: cookie.sameSite,
-    partitioned: cookie.partitioned,
-    ...(cookie.domain === undefined ? {} : { domain: cookie.domain }),
-  }
+/** The fixed parts of a manager's cookies, rendered once (attributes are validated at construction). */
+interface Layout {
+  domain: string
+  path: string
+  flags: string
+  deletion: string
 }
 
-/**
- * Session values (base64url ids, Fernet tokens) are cookie-octets already; left
- * unencoded, a token's `=` padding stays readable by other Fernet implementations.
- */
-const verbatim = (value: string) => value
+const layouts = new WeakMap<CookieAttributes, Layout>()
+
+function layoutOf(cookie: CookieAttributes): Layout {
+  let layout = layouts.get(cookie)
+  if (layout) return layout
+  // The order of cookie's serialize(), which the original's Set-Cookie strings were compared with.
+  const domain = cookie.domain === undefined ? '' : `; Domain=${cookie.domain}`
+  const path = `; Path=${cookie.path}`
+  const sameSite = `${cookie.sameSite[0]?.toUpperCase()}${cookie.sameSite.slice(1)}`
+  const flags = `${cookie.httpOnly ? '; HttpOnly' : ''}${cookie.secure ? '; Secure' : ''}${cookie.partitioned ? '; Partitioned' : ''}; SameSite=${sameSite}`
+  const deletion = `${cookie.name}=; Max-Age=0${domain}${path}; Expires=Thu, 01 Jan 1970 00:00:00 GMT${flags}`
+  layout = { domain, path, flags, deletion }
+  layouts.set(cookie, layout)
+  return layout
+}
+
+let lastSecond = Number.NaN
+let lastDate = ''
+
+/** An HTTP date; cookies of one second share the string. */
+function httpDate(ms: number): string {
+  const second = Math.floor(ms / 1000)
+  if (second !== lastSecond) {
+    lastSecond = second
+    lastDate = new Date(second * 1000).toUTCString()
+  }
+  return lastDate
+}
 
 /**
  * A `Set-Cookie` value carrying the session. `expiresAt` (ms) makes it
  * persistent with both Max-Age and Expires; `undefined` a browser-session cookie.
+ * Values are base64url ids or Fernet tokens, cookie-octets already; left
+ * unencoded, a token's `=` padding stays readable by other Fernet implementations.
  *
  * @throws {SessionCookieTooLargeError} when it exceeds {@link MAX_SET_COOKIE_BYTES}.
  */
@@ -50,16 +72,12 @@ export function sessionCookie(
   expiresAt: number | undefined,
   now: number,
 ): string {
+  const { domain, path, flags } = layoutOf(cookie)
   const header =
     expiresAt === undefined
-      ? serialize(cookie.name, value, { ...attributes(cookie), encode: verbatim })
-      : serialize(cookie.name, value, {
-          ...attributes(cookie),
-          encode: verbatim,
-          maxAge: Math.max(0, Math.ceil((expiresAt - now) / 1000)),
-          expires: new Date(expiresAt),
-        })
-  // ASCII only (serialize validates every part), so length is the byte count.
+      ? `${cookie.name}=${value}${domain}${path}${flags}`
+      : `${cookie.name}=${value}; Max-Age=${Math.max(0, Math.ceil((expiresAt - now) / 1000))}${domain}${path}; Expires=${httpDate(expiresAt)}${flags}`
+  // ASCII only, so length is the byte count.
   if (header.length > MAX_SET_COOKIE_BYTES)
     throw new SessionCookieTooLargeError(header.length, MAX_SET_COOKIE_BYTES)
   return header
@@ -71,5 +89,5 @@ export function sessionCookie(
  * attributes match (the original's deletion cookie did not, so logout failed).
  */
 export function deletionCookie(cookie: CookieAttributes): string {
-  return serialize(cookie.name, '', { ...attributes(cookie), maxAge: 0, expires: new Date(0) })
+  return layoutOf(cookie).deletion
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { hash, randomBytes } from 'node:crypto'
 
 /** Length of a session id: 32 random bytes in base64url, unpadded. */
 export const SESSION_ID_LENGTH = 43
@@ -21,5 +21,5 @@ export function isWellFormedSessionId(value: string): boolean {
  * (no salt or HMAC) because ids carry 256 bits of entropy.
  */
 export function hashSessionId(id: string): string {
-  return createHash('sha256').update(id).digest('base64url')
+  return hash('sha256', id, 'base64url')
 }

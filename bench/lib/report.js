@@ -1,0 +1,211 @@
+import { SCENARIOS } from './scenarios.js'
+
+/**
+ * @typedef {import('./scenarios.js').Result} Result
+ * @typedef {Record<string, Record<string, Result>>} Results  contestant → scenario → result
+ */
+
+/**
+ * @typedef {object} TargetResult
+ * @property {string} contestant
+ * @property {string} goal        e.g. "inc: ≥ 2× fastify-session-memory"
+ * @property {number | undefined} value   the req/s ratio or lost-update count measured
+ * @property {number | undefined} [cpuRatio]  the same ratio by server CPU per request
+ * @property {'met' | 'missed' | 'not run'} status
+ * @property {string} [reason]
+ */
+
+/**
+ * One result per contestant and scenario over all rounds: the round with the
+ * median req/s, except that lost updates, non-2xx and errors add up.
+ * @param {Results[]} rounds
+ * @returns {Results}
+ */
+export function summarize(rounds) {
+  /** @type {Results} */
+  const summary = {}
+  for (const name of new Set(rounds.flatMap((round) => Object.keys(round)))) {
+    summary[name] = {}
+    for (const { key } of SCENARIOS) {
+      const runs = rounds.map((round) => round[name]?.[key]).filter((run) => run !== undefined)
+      if (runs.length === 0) continue
+      const sorted = [...runs].sort((a, b) => a.rps - b.rps)
+      const median = /** @type {Result} */ (sorted[Math.floor((sorted.length - 1) / 2)])
+      const total = (field) => runs.reduce((sum, run) => sum + (run[field] ?? 0), 0)
+      summary[name][key] = {
+        ...median,
+        non2xx: total('non2xx'),
+        errors: total('errors'),
+        timeouts: total('timeouts'),
+        ...(median.lostUpdates === undefined ? {} : { lostUpdates: total('lostUpdates') }),
+      }
+    }
+  }
+  return summary
+}
+
+/**
+ * Checks every selected contestant's targets against the results.
+ * @param {import('./contestants.js').Contestant[]} contestants
+ * @param {Results} results
+ * @returns {TargetResult[]}
+ */
+export function checkTargets(contestants, results) {
+  const checked = []
+  for (const contestant of contestants) {
+    for (const target of contestant.targets ?? []) {
+      const base = { contestant: contestant.name }
+      const own = results[contestant.name]?.[target.scenario]
+      if ('maxLostUpdates' in target) {
+        const goal = `${target.scenario}: ≤ ${target.maxLostUpdates} lost updates`
+        if (!own) {
+          checked.push({ ...base, goal, value: undefined, status: 'not run' })
+          continue
+        }
+        const failed = failures(own)
+        checked.push({
+          ...base,
+          goal,
+          value: own.lostUpdates,
+          status: !failed && (own.lostUpdates ?? 0) <= target.maxLostUpdates ? 'met' : 'missed',
+          ...(failed ? { reason: failed } : {}),
+        })
+        continue
+      }
+      const goal = `${target.scenario}: ≥ ${target.atLeast}× ${target.versus}`
+      const other = results[target.versus]?.[target.scenario]
+      if (!own || !other) {
+        checked.push({ ...base, goal, value: undefined, status: 'not run' })
+        continue
+      }
+      const value = own.rps / other.rps
+      const failed = failures(own)
+      checked.push({
+        ...base,
+        goal,
+        value,
+        cpuRatio: other.cpuPerRequest / own.cpuPerRequest,
+        status: !failed && value >= target.atLeast ? 'met' : 'missed',
+        ...(failed ? { reason: failed } : {}),
+      })
+    }
+  }
+  return checked
+}
+
+/** A measurement with failed requests does not meet a goal, however fast it was. */
+function failures(measurement) {
+  if (measurement.non2xx > 0 || measurement.errors > 0)
+    return `${measurement.non2xx} non-2xx, ${measurement.errors} errors`
+  return undefined
+}
+
+const number = (value) => Math.round(value).toLocaleString('en-US')
+
+/**
+ * The results as Markdown: the settings, one row per contestant, the targets.
+ * @param {{ startedAt: string, machine: any, settings: any,
+ *   contestants: Array<{ name: string, label: string, baseline?: string, peer?: string }>,
+ *   results: Results, targets: TargetResult[], skipped: { name: string, reason: string }[] }} report
+ */
+export function markdown(report) {
+  const { machine, settings, contestants, results, targets, skipped } = report
+  const rounds = settings.rounds > 1 ? `, median of ${settings.rounds} rounds` : ''
+  const lines = [
+    `Run ${report.startedAt} · Node ${machine.node} · ${machine.cpus} × ${machine.cpuModel} · load average at start ${machine.loadavg}`,
+    '',
+    `${settings.connections} connections, pipelining ${settings.pipelining}, ${settings.duration} s per scenario after a ${settings.warmup} s warm-up, ${settings.sessions} sessions in the pool${rounds}. Load generator: autocannon in the runner process; each server in its own process. µs/req: the server process's CPU time per completed request.`,
+    '',
+  ]
+  const header = [
+    'contestant',
+    '/inc req/s',
+    'p99 ms',
+    'µs/req',
+    '× bare',
+    '× peer',
+    'hot /inc req/s',
+    'p99 ms',
+    'lost updates',
+    '/read req/s',
+    'p99 ms',
+    'µs/req',
+    '× bare',
+    'non-2xx / errors',
+  ]
+  const rows = []
+  for (const contestant of contestants.filter((c) => results[c.name] !== undefined)) {
+    const own = results[contestant.name] ?? {}
+    const cell = (scenario, show) => (own[scenario] ? show(own[scenario]) : '–')
+    const ratio = (scenario, other) => {
+      const mine = own[scenario]
+      const theirs = other ? results[other]?.[scenario] : undefined
+      return mine && theirs ? `${(mine.rps / theirs.rps).toFixed(2)}×` : '–'
+    }
+    const bad = SCENARIOS.map((s) => own[s.key])
+      .filter((m) => m !== undefined)
+      .reduce((sum, m) => [sum[0] + m.non2xx, sum[1] + m.errors], [0, 0])
+    const row = [
+      contestant.label,
+      cell('inc', (m) => number(m.rps)),
+      cell('inc', (m) => String(m.p99)),
+      cell('inc', (m) => number(m.cpuPerRequest)),
+      ratio('inc', contestant.baseline),
+      ratio('inc', contestant.peer),
+      cell('hot', (m) => number(m.rps)),
+      cell('hot', (m) => String(m.p99)),
+      cell('hot', (m) => String(m.lostUpdates)),
+      cell('read', (m) => number(m.rps)),
+      cell('read', (m) => String(m.p99)),
+      cell('read', (m) => number(m.cpuPerRequest)),
+      ratio('read', contestant.baseline),
+      `${bad[0]} / ${bad[1]}`,
+    ]
+    rows.push(row)
+  }
+  lines.push(...table(header, rows))
+  const compared = contestants.filter((c) => c.baseline || c.peer)
+  if (compared.length > 0) {
+    const legend = compared.map(
+      (c) => `${c.name}: bare = ${c.baseline ?? '–'}${c.peer ? `, peer = ${c.peer}` : ''}`,
+    )
+    lines.push('', `Ratios are of req/s. ${legend.join('; ')}.`)
+  }
+  if (targets.length > 0) {
+    const targetRows = []
+    for (const target of targets) {
+      const lost = target.goal.includes('lost')
+      const value =
+        target.value === undefined
+          ? '–'
+          : lost
+            ? String(target.value)
+            : `${target.value.toFixed(2)}×`
+      const cpu = target.cpuRatio === undefined ? '–' : `${target.cpuRatio.toFixed(2)}×`
+      const status = target.reason ? `${target.status} (${target.reason})` : target.status
+      targetRows.push([`${target.contestant} — ${target.goal}`, value, cpu, status])
+    }
+    lines.push('', ...table(['target', 'measured (req/s)', 'by server CPU', 'status'], targetRows))
+  }
+  for (const { name, reason } of skipped) lines.push('', `Skipped ${name}: ${reason}`)
+  return `${lines.join('\n')}\n`
+}
+
+/**
+ * A Markdown table with padded columns, as the formatter (Biome) writes it: the
+ * first column left-aligned, the others right-aligned except a last text column.
+ * @param {string[]} header
+ * @param {string[][]} rows
+ */
+function table(header, rows) {
+  const widths = header.map((title, i) =>
+    Math.max(3, title.length, ...rows.map((row) => (row[i] ?? '').length)),
+  )
+  const right = header.map((_, i) => i > 0 && !(i === header.length - 1 && header[i] === 'status'))
+  const line = (cells) =>
+    `| ${cells
+      .map((cell, i) => (right[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join(' | ')} |`
+  const rule = `| ${widths.map((w, i) => (right[i] ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`
+  return [line(header), rule, ...rows.map(line)]
+}
