@@ -10,6 +10,21 @@
  * @module
  */
 
+export { AuthSession, type LoginOptions } from './auth/auth-session.js'
+export { AuthSessions, type SessionInfo, type SessionReference } from './auth/auth-sessions.js'
+export {
+  checkLogin,
+  type GuardOptions,
+  type GuardRequest,
+  type GuardResponse,
+  type ResolvedGuard,
+  requireAuthSession,
+  resolveGuard,
+  sitePath,
+  unauthenticatedResponse,
+} from './auth/guard.js'
+export type { AuthSessionsOptions } from './auth/options.js'
+export type { RegisterAuth, RegisteredUser } from './auth/register.js'
 export {
   isSessionError,
   SessionConfigError,
@@ -24,6 +39,7 @@ export {
 } from './core/errors.js'
 export { Sessions } from './core/manager.js'
 export type { CookieOptions, ErrorReporter, SessionsOptions } from './core/options.js'
+export type { Register, RegisteredData } from './core/register.js'
 export { LockedSession, type RequestInfo, Session } from './core/session.js'
 export type {
   AnyStore,

@@ -1,15 +1,50 @@
-// The latchkey demo: `npm start`, then open http://127.0.0.1:3000
+// The latchkey demo: `npm start`, then open http://127.0.0.1:3000 (PORT overrides the port; 0 picks a free one).
+import { timingSafeEqual } from 'node:crypto'
 import Fastify from 'fastify'
-import { Sessions } from 'latchkey'
-import { latchkey } from 'latchkey/fastify'
+import { AuthSessions, Sessions, sitePath } from 'latchkey'
+import { latchkey, loginRequired } from 'latchkey/fastify'
 import { MemoryStore } from 'latchkey/stores/memory'
-import { page } from './page.js'
+import { accountPage, homePage, loginPage, sessionsPage } from './page.js'
+
+/** The one account of the demo. A real app checks a password hash (scrypt, argon2) from its database. */
+const ACCOUNT = { username: 'ada', password: 'lovelace', user: { id: 'ada', name: 'Ada Lovelace' } }
+
+function sameText(a, b) {
+  const left = Buffer.from(String(a))
+  const right = Buffer.from(String(b))
+  return left.length === right.length && timingSafeEqual(left, right)
+}
 
 export function buildDemo() {
   // Browsers accept Secure cookies from http://localhost and 127.0.0.1, so the defaults work here.
-  const sessions = new Sessions({ store: new MemoryStore() })
+  const store = new MemoryStore()
+  const sessions = new Sessions({ store })
+  const auth = new AuthSessions({ store, ttl: 8 * 3600, absoluteTimeout: 7 * 24 * 3600 })
   const app = Fastify({ logger: false })
-  app.register(latchkey(sessions))
+  app.register(latchkey(sessions, auth))
+
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 4096 },
+    (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body))),
+  )
+
+  // SameSite=Lax keeps the session cookie off cross-site POSTs; checking the browser's
+  // Fetch Metadata (or Origin) as well refuses cross-site form posts outright.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.method !== 'POST') return
+    const site = req.headers['sec-fetch-site']
+    const origin = req.headers.origin
+    const crossSite =
+      (site !== undefined && site !== 'same-origin' && site !== 'none') ||
+      (origin !== undefined && origin !== 'null' && new URL(origin).host !== req.headers.host)
+    if (crossSite)
+      return reply.code(403).type('text/plain').send('Cross-site form posts are refused.')
+  })
+
+  const html = (reply, body, status = 200) =>
+    reply.code(status).type('text/html; charset=utf-8').send(body)
+  const guard = loginRequired(auth, { redirectTo: '/login' })
 
   app.get('/', async (req, reply) => {
     // A locked read-modify-write: concurrent requests of this session cannot lose a visit.
@@ -19,20 +54,74 @@ export function buildDemo() {
       return n
     })
     const data = await req.session.withLock((s) => s.all())
-    reply.type('text/html; charset=utf-8')
-    return page({ visits, data, id: req.session.id, options: sessions.options.cookie })
+    const user = await req.authSession.currentUser()
+    return html(
+      reply,
+      homePage({ visits, data, id: req.session.id, options: sessions.options.cookie, user }),
+    )
   })
 
   app.post('/reset', async (req, reply) => {
     await req.session.destroy()
     return reply.redirect('/', 303)
   })
-  return { app, sessions }
+
+  app.get('/login', async (req, reply) =>
+    html(reply, loginPage({ next: sitePath(req.query.next ?? '/account'), account: ACCOUNT })),
+  )
+
+  app.post('/login', async (req, reply) => {
+    const { username = '', password = '', remember, next = '/account' } = req.body ?? {}
+    // Both compared, always: the answer's timing does not tell which one was wrong.
+    const checks = [sameText(username, ACCOUNT.username), sameText(password, ACCOUNT.password)]
+    if (!checks.every(Boolean)) {
+      const page = loginPage({
+        next: sitePath(next),
+        error: 'Wrong user or password.',
+        username,
+        account: ACCOUNT,
+      })
+      return html(reply, page, 401)
+    }
+    // login() gives the session a new id (no fixation) and wipes what it held before.
+    await req.authSession.login(ACCOUNT.user, { rememberMe: remember === 'on' })
+    return reply.redirect(sitePath(next), 303)
+  })
+
+  app.post('/logout', async (req, reply) => {
+    await req.authSession.logout()
+    return reply.redirect('/', 303)
+  })
+
+  app.get('/account', { preHandler: guard }, async (req, reply) => {
+    const user = await req.authSession.currentUser()
+    const [current] = (await auth.listSessions(user.id, { current: req.authSession })).filter(
+      (s) => s.current,
+    )
+    return html(reply, accountPage({ user, createdAt: current?.createdAt }))
+  })
+
+  app.get('/account/sessions', { preHandler: guard }, async (req, reply) => {
+    const user = await req.authSession.currentUser()
+    const list = await auth.listSessions(await req.authSession.currentUserId(), {
+      current: req.authSession,
+    })
+    const ended = req.query.ended === undefined ? undefined : Number(req.query.ended) || 0
+    return html(reply, sessionsPage({ user, sessions: list, ended }))
+  })
+
+  app.post('/account/sessions/logout-others', { preHandler: guard }, async (req, reply) => {
+    const userId = await req.authSession.currentUserId()
+    const ended = await auth.logoutEverywhere(userId, { except: req.authSession })
+    return reply.redirect(`/account/sessions?ended=${ended}`, 303)
+  })
+
+  return { app, sessions, auth }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { app } = buildDemo()
   const port = Number(process.env.PORT ?? 3000)
-  await app.listen({ port, host: '127.0.0.1' })
-  console.log(`latchkey demo on http://127.0.0.1:${port}`)
+  const address = await app.listen({ port, host: '127.0.0.1' })
+  console.log(`latchkey demo on ${address}`)
 }

@@ -19,6 +19,20 @@ export function nextExpiry(
   return record.absoluteExpiresAt === undefined ? idle : Math.min(idle, record.absoluteExpiresAt)
 }
 
+/**
+ * How long after its last write or touch a read extends a record's expiry
+ * (undefined: never). A per-session ttl (login `duration`) shorter than twice
+ * `touchAfter` would otherwise expire while in use.
+ */
+export function touchInterval(
+  record: Pick<SessionRecord, 'ttl'>,
+  options: ResolvedOptions,
+): number | undefined {
+  const { touchAfterMs } = options
+  if (touchAfterMs === undefined || record.ttl === undefined) return touchAfterMs
+  return Math.min(touchAfterMs, (record.ttl * 1000) / 2)
+}
+
 /** Seconds left until `expiresAt`, as the positive integer stores expect. */
 export function ttlSeconds(expiresAt: number, now: number): number {
   return Math.max(1, Math.ceil((expiresAt - now) / 1000))

@@ -4,7 +4,7 @@ import { SessionUsageError } from './errors.js'
 import { assertJson } from './json.js'
 import type { KeyedMutex, Release } from './keyed-mutex.js'
 import type { ResolvedOptions } from './options.js'
-import { isLive, isPersistent, nextExpiry, ttlSeconds } from './record.js'
+import { isLive, isPersistent, nextExpiry, touchInterval, ttlSeconds } from './record.js'
 import type { Identity, Storage } from './storage.js'
 import type { SessionData, SessionRecord, StoreLease } from './store.js'
 import {
@@ -619,10 +619,11 @@ export class Session<Data extends SessionData = SessionData> {
     const identity = this.#identity
     if (!this.#loaded || !base || !identity) return
     const now = Date.now()
+    const interval = touchInterval(base, options)
     const due =
       this.#touchRequested ||
       identity.stale === true ||
-      (options.touchAfterMs !== undefined && now - base.lastSeenAt >= options.touchAfterMs)
+      (interval !== undefined && now - base.lastSeenAt >= interval)
     if (!due) return
     const record: SessionRecord = {
       ...base,
@@ -631,10 +632,11 @@ export class Session<Data extends SessionData = SessionData> {
     }
     const ttl = ttlSeconds(record.expiresAt, now)
     try {
-      if (await storage.touch(identity.key, record, ttl)) {
-        this.#remember(identity, record)
-        return
-      }
+      const touched = await storage.touch(identity.key, record, ttl)
+      if (touched === 'touched') this.#remember(identity, record)
+      // Logged out (or revoked) since this request read it: the browser's cookie is dead too.
+      if (touched === 'missing') this.#forget(true)
+      if (touched !== 'unsupported') return
       // No touch capability: rewrite the record under the lock, which never resurrects a deleted one.
       await this.transaction((tx) => tx.markChanged())
     } catch (error) {

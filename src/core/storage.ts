@@ -154,18 +154,25 @@ export class Storage {
     await this.#replicate('delete', (m) => m.delete(key))
   }
 
-  /** Extends expiry without rewriting data, where the store can; false if it cannot. */
-  async touch(key: string, record: SessionRecord, ttlSeconds: number): Promise<boolean> {
+  /**
+   * Extends expiry without rewriting data, where the primary can: `'touched'`,
+   * `'missing'` (the record is gone; mirrors are left alone), or
+   * `'unsupported'` (the primary has no touch capability).
+   */
+  async touch(
+    key: string,
+    record: SessionRecord,
+    ttlSeconds: number,
+  ): Promise<'touched' | 'missing' | 'unsupported'> {
     const primary = this.#primary
-    if (isCookieSealer(primary)) {
-      await this.#replicate('touch', (m) => touchOrSet(m, key, record, ttlSeconds))
-      return true
+    if (!isCookieSealer(primary)) {
+      if (!primary.touch) return 'unsupported'
+      const touch = primary.touch.bind(primary)
+      const found = await call(primary, 'touch', () => touch(key, record, ttlSeconds))
+      if (found === false) return 'missing'
     }
-    if (!primary.touch) return false
-    const touch = primary.touch.bind(primary)
-    await call(primary, 'touch', () => touch(key, record, ttlSeconds))
     await this.#replicate('touch', (m) => touchOrSet(m, key, record, ttlSeconds))
-    return true
+    return 'touched'
   }
 
   /** The cookie value for a session: its id, or the sealed record. */
@@ -241,13 +248,14 @@ export class Storage {
   }
 }
 
-function touchOrSet(
+async function touchOrSet(
   store: SessionStore,
   key: string,
   record: SessionRecord,
   ttlSeconds: number,
 ): Promise<void> {
-  return store.touch ? store.touch(key, record, ttlSeconds) : store.set(key, record, ttlSeconds)
+  if (store.touch) await store.touch(key, record, ttlSeconds)
+  else await store.set(key, record, ttlSeconds)
 }
 
 /** A lease for a store without a lock capability: the in-process mutex is the lock. */
@@ -259,8 +267,11 @@ function plainLease(
   return {
     record,
     async commit(change) {
-      if (change?.type === 'set') await store.set(key, change.record, change.ttlSeconds)
-      else if (change?.type === 'delete') await store.delete(key)
+      if (change?.type === 'set') {
+        // The lease contract: a record deleted meanwhile (logoutEverywhere) stays deleted.
+        if ((await store.get(key)) === undefined) return false
+        await store.set(key, change.record, change.ttlSeconds)
+      } else if (change?.type === 'delete') await store.delete(key)
       return true
     },
   }

@@ -108,13 +108,14 @@ export interface SessionStore {
   delete(key: string): Promise<void>
   /**
    * Capability: extends a record's expiry without rewriting its data. Does
-   * nothing if the record is missing.
+   * nothing if the record is missing, and then resolves to `false` (a store
+   * that cannot tell resolves to nothing).
    */
   touch?(
     key: string,
     times: Pick<SessionRecord, 'lastSeenAt' | 'expiresAt'>,
     ttlSeconds: number,
-  ): Promise<void>
+  ): Promise<boolean | undefined>
   /**
    * Capability: a lock on `key` that holds for every process using this store,
    * acquired together with a read of the record. Rejects with

@@ -65,7 +65,13 @@ function lockOf(store: SessionStore): NonNullable<SessionStore['lock']> {
   return lock.bind(store)
 }
 
-const cases: Array<{ name: string; capability?: Capability; body: Body }> = [
+const cases: Array<{
+  name: string
+  capability?: Capability
+  /** Further capabilities the case needs; it is skipped unless all are declared. */
+  alsoNeeds?: Capability[]
+  body: Body
+}> = [
   {
     name: 'get of a missing key is undefined',
     body: async (store) => {
@@ -165,7 +171,11 @@ const cases: Array<{ name: string; capability?: Capability; body: Body }> = [
       const r = record({ expiresAt: Date.now() + 1000 })
       await store.set(k, r, 1)
       const times = { lastSeenAt: Date.now() + 1, expiresAt: Date.now() + 10_000 }
-      await store.touch?.(k, times, 10)
+      assert.notEqual(
+        await store.touch?.(k, times, 10),
+        false,
+        'touch of a live key must not report it missing',
+      )
       await sleep(2100)
       const read = await store.get(k)
       assert.deepEqual(read, { ...r, ...times })
@@ -176,7 +186,12 @@ const cases: Array<{ name: string; capability?: Capability; body: Body }> = [
     capability: 'touch',
     body: async (store) => {
       const k = key()
-      await store.touch?.(k, { lastSeenAt: Date.now(), expiresAt: Date.now() + 10_000 }, 10)
+      const found = await store.touch?.(
+        k,
+        { lastSeenAt: Date.now(), expiresAt: Date.now() + 10_000 },
+        10,
+      )
+      assert.notEqual(found, true, 'touch of a missing key must not report it found')
       assert.equal(await store.get(k), undefined)
     },
   },
@@ -335,6 +350,141 @@ const cases: Array<{ name: string; capability?: Capability; body: Body }> = [
       assert.deepEqual(await store.deleteByUser?.(user), [])
     },
   },
+  {
+    name: 'listByUser returns each record as it was written',
+    capability: 'userIndex',
+    body: async (store) => {
+      const user = `user-${newSessionId()}`
+      const k = key()
+      const r = record({
+        userId: user,
+        user: { id: user, roles: ['reader'] },
+        userAgent: 'Mozilla/5.0 (X11; Linux x86_64) é',
+        persistent: false,
+        ttl: 90,
+        absoluteExpiresAt: Date.now() + 50_000,
+      })
+      await store.set(k, r, 60)
+      assert.deepEqual(await store.listByUser?.(user), [{ key: k, record: r }])
+    },
+  },
+  {
+    name: 'a rotated session is indexed under its new key only',
+    capability: 'userIndex',
+    body: async (store) => {
+      // What login does: write the record under a new key, then delete the old key.
+      const user = `user-${newSessionId()}`
+      const [old, fresh, sibling] = [key(), key(), key()]
+      await store.set(old, record({ userId: user, data: { step: 1 } }), 60)
+      await store.set(sibling, record({ userId: user }), 60)
+      await store.set(fresh, record({ userId: user, data: { step: 2 } }), 60)
+      await store.delete(old)
+      assert.deepEqual(await sortedKeys(store, user), [fresh, sibling].sort())
+      assert.deepEqual(
+        [...((await store.deleteByUser?.(user)) ?? [])].sort(),
+        [fresh, sibling].sort(),
+      )
+      assert.equal(await store.get(old), undefined)
+    },
+  },
+  {
+    name: 'a record re-written without a userId leaves the index',
+    capability: 'userIndex',
+    body: async (store) => {
+      const user = `user-${newSessionId()}`
+      const k = key()
+      await store.set(k, record({ userId: user }), 60)
+      await store.set(k, record(), 60)
+      assert.deepEqual(await sortedKeys(store, user), [])
+      assert.deepEqual(await store.deleteByUser?.(user), [])
+      assert.ok(
+        await store.get(k),
+        'deleteByUser deleted a session that no longer belongs to the user',
+      )
+    },
+  },
+  {
+    name: 'deleteByUser neither counts nor lists expired sessions',
+    capability: 'userIndex',
+    body: async (store) => {
+      const user = `user-${newSessionId()}`
+      const [expiring, live] = [key(), key()]
+      await store.set(expiring, record({ userId: user, expiresAt: Date.now() + 1000 }), 1)
+      await store.set(live, record({ userId: user }), 60)
+      await sleep(2100)
+      assert.deepEqual(await sortedKeys(store, user), [live])
+      assert.deepEqual(await store.deleteByUser?.(user), [live])
+      assert.deepEqual(await sortedKeys(store, user), [])
+    },
+  },
+  {
+    name: 'an exceptKey that is not the user’s spares nothing of the user and touches nobody else',
+    capability: 'userIndex',
+    body: async (store) => {
+      const user = `user-${newSessionId()}`
+      const other = `user-${newSessionId()}`
+      const [a, b, foreign] = [key(), key(), key()]
+      await store.set(a, record({ userId: user }), 60)
+      await store.set(b, record({ userId: user }), 60)
+      await store.set(foreign, record({ userId: other }), 60)
+      const deleted = await store.deleteByUser?.(user, { exceptKey: foreign })
+      assert.deepEqual([...(deleted ?? [])].sort(), [a, b].sort())
+      assert.ok(await store.get(foreign))
+      assert.deepEqual(await store.deleteByUser?.(user, { exceptKey: key() }), [])
+    },
+  },
+  {
+    name: 'the index stays consistent after deleteByUser: a new session of the user is listed',
+    capability: 'userIndex',
+    body: async (store) => {
+      const user = `user-${newSessionId()}`
+      const keys = Array.from({ length: 50 }, () => key())
+      for (const k of keys) await store.set(k, record({ userId: user }), 60)
+      assert.equal((await store.listByUser?.(user))?.length, 50)
+      assert.equal((await store.deleteByUser?.(user))?.length, 50)
+      for (const k of keys) assert.equal(await store.get(k), undefined)
+      const next = key()
+      await store.set(next, record({ userId: user }), 60)
+      assert.deepEqual(await sortedKeys(store, user), [next])
+    },
+  },
+  {
+    name: 'touch keeps the session indexed, with its new times',
+    capability: 'userIndex',
+    alsoNeeds: ['touch'],
+    body: async (store) => {
+      const user = `user-${newSessionId()}`
+      const k = key()
+      await store.set(k, record({ userId: user }), 60)
+      const times = { lastSeenAt: Date.now() + 5, expiresAt: Date.now() + 120_000 }
+      await store.touch?.(k, times, 120)
+      const [entry] = (await store.listByUser?.(user)) ?? []
+      assert.equal(entry?.key, k)
+      assert.equal(entry?.record.lastSeenAt, times.lastSeenAt)
+      assert.equal(entry?.record.expiresAt, times.expiresAt)
+    },
+  },
+  {
+    name: 'a session deleted by deleteByUser while locked stays deleted',
+    capability: 'userIndex',
+    alsoNeeds: ['lock'],
+    body: async (store) => {
+      const user = `user-${newSessionId()}`
+      const k = key()
+      await store.set(k, record({ userId: user }), 60)
+      const lease = await lockOf(store)(k, { leaseMs: 5000, waitMs: 2000 })
+      // deleteByUser does not wait for the lock: "log out everywhere" must not hang on a busy session.
+      assert.deepEqual(await store.deleteByUser?.(user), [k])
+      const written = await lease.commit({
+        type: 'set',
+        record: record({ userId: user, data: { resurrected: true } }),
+        ttlSeconds: 60,
+      })
+      assert.equal(written, false)
+      assert.equal(await store.get(k), undefined)
+      assert.deepEqual(await sortedKeys(store, user), [])
+    },
+  },
 ]
 
 const CAPABILITIES: readonly Capability[] = ['touch', 'lock', 'userIndex']
@@ -381,10 +531,12 @@ export function storeConformance(options: ConformanceOptions): ConformanceCase[]
   }
   return [
     declaration,
-    ...cases.map(({ name, capability, body }) => ({
+    ...cases.map(({ name, capability, alsoNeeds = [], body }) => ({
       name,
       ...(capability === undefined ? {} : { capability }),
-      skip: capability !== undefined && !declared(capability),
+      skip: [...(capability === undefined ? [] : [capability]), ...alsoNeeds].some(
+        (needed) => !declared(needed),
+      ),
       run: withStore(body),
     })),
   ]

@@ -4,7 +4,7 @@ import { latchkey } from '../../src/adapters/fastify/index.js'
 import { hashSessionId } from '../../src/crypto/ids.js'
 import { Sessions } from '../../src/index.js'
 import { CountingStore } from '../support/counting-store.js'
-import { CookieJar, listen } from '../support/http.js'
+import { CookieJar, listen, request } from '../support/http.js'
 
 const store = new CountingStore()
 const sessions = new Sessions({
@@ -23,6 +23,12 @@ beforeAll(async () => {
     req.session.withLock((s) => s.set('v', 1)).then(() => ({ ok: true })),
   )
   app.get('/read', async (req) => ({ v: (await req.session.get('v')) ?? null }))
+  app.get('/slow-read', async (req) => {
+    const v = await req.session.get('v')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    return { v: v ?? null }
+  })
+  app.get('/destroy', async (req) => req.session.destroy().then(() => ({ ok: true })))
   base = await listen(app)
 })
 afterAll(async () => {
@@ -82,5 +88,20 @@ describe('expiry', () => {
     }
     at(3600)
     expect((await jar.fetch(`${base}/read`)).json()).toEqual({ v: null })
+  })
+
+  it('a read whose touch falls after a concurrent logout sends a deletion cookie, not the dead id', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    at(0)
+    const jar = new CookieJar()
+    await jar.fetch(`${base}/write`)
+    const cookie = jar.header ?? ''
+    at(90)
+    const reading = request(`${base}/slow-read`, { cookie })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect((await request(`${base}/destroy`, { cookie })).status).toBe(200)
+    const read = await reading
+    expect(read.json()).toEqual({ v: 1 })
+    expect(read.setCookies).toEqual([expect.stringMatching(/^SESSION=; Max-Age=0;/)])
   })
 })

@@ -99,3 +99,5 @@ export function latchkey(...managers: AnySessions[]): FastifyPluginAsync {
   }
   return fp(plugin, { fastify: '5.x', name: 'latchkey' })
 }
+
+export { type LoginRequiredOptions, loginRequired } from './login-required.js'

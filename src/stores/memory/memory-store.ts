@@ -94,11 +94,12 @@ export class MemoryStore implements SessionStore {
     key: string,
     times: Pick<SessionRecord, 'lastSeenAt' | 'expiresAt'>,
     ttlSeconds: number,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const entry = this.#live(key)
-    if (!entry) return
+    if (!entry) return false
     entry.lastSeenAt = times.lastSeenAt
     entry.expiresAt = Math.min(times.expiresAt, Date.now() + ttlSeconds * 1000)
+    return true
   }
 
   async lock(key: string, options: StoreLockOptions): Promise<StoreLease> {

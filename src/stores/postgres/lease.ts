@@ -1,0 +1,105 @@
+import { SessionLockLostError, SessionUsageError } from '../../core/errors.js'
+import type { LeaseChange, SessionRecord, StoreLease } from '../../core/store.js'
+import type { DeadlineRunner } from './client.js'
+import { recordValues, type statements } from './statements.js'
+
+/** What a lease needs from its store. */
+export interface LeaseContext {
+  readonly runner: DeadlineRunner
+  readonly sql: ReturnType<typeof statements>
+  /** Releases a lock whose fate is unknown (its statement failed), in the background. */
+  giveBack(key: string, token: string, leaseMs: number): void
+}
+
+/**
+ * A held lock on one row: renews itself every third of the lease while held
+ * and ends with one fenced statement (save + unlock, delete + unlock, or
+ * unlock). Holds no connection in between. The ending statement is a plain
+ * UPDATE or DELETE; only when it finds nothing to change does a second,
+ * diagnosing statement tell a lost lease from a vanished session.
+ */
+export class PostgresLease implements StoreLease {
+  readonly record: SessionRecord | undefined
+  readonly #context: LeaseContext
+  readonly #key: string
+  readonly #token: string
+  readonly #leaseMs: number
+  /** Whether the locked row is a session (not a row that only carries the lock). */
+  readonly #session: boolean
+  readonly #timer: NodeJS.Timeout
+  #renewing = false
+  #ended = false
+
+  constructor(
+    context: LeaseContext,
+    key: string,
+    token: string,
+    leaseMs: number,
+    record: SessionRecord | undefined,
+    session: boolean,
+  ) {
+    this.#context = context
+    this.#key = key
+    this.#token = token
+    this.#leaseMs = leaseMs
+    this.#session = session
+    this.record = record
+    this.#timer = setInterval(() => this.#renew(), Math.max(10, leaseMs / 3))
+    this.#timer.unref()
+  }
+
+  async commit(change?: LeaseChange): Promise<boolean> {
+    if (this.#ended) throw new SessionUsageError('this store lease was already committed')
+    this.#ended = true
+    clearInterval(this.#timer)
+    try {
+      return await this.#end(change)
+    } catch (error) {
+      // Unlock without the change rather than leave the session locked until the lease ends
+      // (a lost lease is not ours to unlock). Should the failed statement still run late,
+      // the token check makes the two commute.
+      if (!(error instanceof SessionLockLostError))
+        this.#context.giveBack(this.#key, this.#token, this.#leaseMs)
+      throw error
+    }
+  }
+
+  async #end(change: LeaseChange | undefined): Promise<boolean> {
+    const { runner, sql } = this.#context
+    const key = this.#key
+    const token = this.#token
+    const now = Date.now()
+    if (!change) {
+      await runner.run(this.#session ? sql.unlock : sql.release, [key, token])
+      return true
+    }
+    if (change.type === 'delete') {
+      if ((await runner.run(sql.remove, [key, token])).length > 0) return true
+      const [row] = await runner.run(sql.commitDelete, [key, token, now])
+      if (row?.deleted !== true && row?.live === true && row.mine !== true)
+        throw new SessionLockLostError()
+      return true
+    }
+    const values = [key, token, ...recordValues(change.record, change.ttlSeconds, now), now]
+    if (this.#session && (await runner.run(sql.save, values)).length > 0) return true
+    const [row] = await runner.run(sql.commitSet, values)
+    if (row?.written === true) return true
+    if (row?.live === true && row.mine !== true) throw new SessionLockLostError()
+    return false
+  }
+
+  /** Extends the lease; stops once the lease is found lost (the commit will then be refused). */
+  async #renew(): Promise<void> {
+    if (this.#renewing || this.#ended) return
+    this.#renewing = true
+    try {
+      const { runner, sql } = this.#context
+      const rows = await runner.run(sql.renew, [this.#key, this.#token, this.#leaseMs])
+      if (rows.length === 0) clearInterval(this.#timer)
+    } catch {
+      // The next tick tries again; if the lease lapses meanwhile, fencing refuses the save.
+    } finally {
+      this.#renewing = false
+    }
+  }
+}

@@ -1,0 +1,326 @@
+import { randomUUID } from 'node:crypto'
+import { SessionConfigError, SessionLockTimeoutError } from '../../core/errors.js'
+import type {
+  IndexedSession,
+  SessionRecord,
+  SessionStore,
+  StoreLease,
+  StoreLockOptions,
+} from '../../core/store.js'
+import { DeadlineRunner, type PostgresClient, type Row } from './client.js'
+import { type LeaseContext, PostgresLease } from './lease.js'
+import { schemaSql, type TableNames, tableNames } from './schema.js'
+import { recordValues, statements, toRecord } from './statements.js'
+
+/** Options of {@link PostgresStore}. */
+export interface PostgresStoreOptions {
+  /**
+   * The application's `pg` `Pool` (or anything with a compatible `query`).
+   * The store borrows a connection per statement and never holds one between
+   * statements, not even while a session is locked. It never ends the pool.
+   */
+  client: PostgresClient
+  /**
+   * Table name: a plain identifier (letters, digits, `_`, at most 48 characters).
+   * @default 'latchkey_sessions'
+   */
+  table?: string
+  /**
+   * Schema of the table: a plain identifier.
+   * @default 'public'
+   */
+  schema?: string
+  /**
+   * Seconds every statement may take, waiting for a pooled connection included,
+   * before it fails with `SessionStoreError` (a 503). The connection of a
+   * statement that timed out is discarded by the pool.
+   * @default 2
+   */
+  queryTimeout?: number
+  /**
+   * Prepare the store's statements once per connection (named statements)
+   * instead of planning them on every call, which cuts the server's CPU per
+   * request about threefold. Turn off behind a pooler that cannot keep
+   * prepared statements, such as PgBouncer in transaction mode before 1.21 (or
+   * without `max_prepared_statements`).
+   * @default true
+   */
+  preparedStatements?: boolean
+  /**
+   * Seconds between sweeps of expired rows; `0` turns the periodic sweep off
+   * (run `store.sweep()` yourself then). The timer does not keep the process
+   * alive and stops on `close()`.
+   * @default 60
+   */
+  sweepInterval?: number
+  /**
+   * Rows deleted per sweep statement; a sweep repeats batches until none are left,
+   * so no statement holds many row locks for long.
+   * @default 1000
+   */
+  sweepBatchSize?: number
+  /**
+   * Called when a periodic sweep fails (the database is down, say). Sweeps are
+   * retried at the next interval.
+   * @default emits a Node warning with code `LATCHKEY_SWEEP_FAILED`
+   */
+  onSweepError?: (error: unknown) => void
+}
+
+/** First and largest pause between two attempts at a held lock, in milliseconds. */
+const RETRY_FIRST_MS = 2
+const RETRY_MAX_MS = 20
+/** Pause between attempts to give back a lock whose statement failed. */
+const GIVE_BACK_RETRY_MS = 250
+
+function positive(value: unknown, option: string, fallback: number, allowZero = false): number {
+  const resolved = value ?? fallback
+  if (
+    typeof resolved !== 'number' ||
+    !Number.isFinite(resolved) ||
+    resolved < 0 ||
+    (resolved === 0 && !allowZero)
+  ) {
+    throw new SessionConfigError(
+      `${option} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${String(value)}`,
+    )
+  }
+  return resolved
+}
+
+function hasQuery(client: unknown): client is PostgresClient {
+  return (
+    typeof client === 'object' &&
+    client !== null &&
+    typeof (client as PostgresClient).query === 'function'
+  )
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Sessions in a PostgreSQL table (original `GinoAsyncPG`), shared by every
+ * process using the database: `import { PostgresStore } from 'latchkey/stores/postgres'`.
+ *
+ * Capabilities: a cross-process lock (a lease column, see docs/postgres.md),
+ * touch, and the per-user index (`listByUser` / `deleteByUser`). Rows are keyed
+ * by the hashed session id; expired rows are ignored on read and swept in
+ * batches. Every statement runs under `queryTimeout`.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg'
+ * import { PostgresStore } from 'latchkey/stores/postgres'
+ *
+ * const pool = new pg.Pool({
+ *   connectionString: process.env.DATABASE_URL,
+ *   max: 10,
+ *   connectionTimeoutMillis: 2000,
+ * })
+ * pool.on('error', (err) => console.warn(err)) // idle connections may drop
+ * const store = new PostgresStore({ client: pool })
+ * await store.migrate() // or run sql/postgres.sql with your migration tool
+ * const sessions = new Sessions({ store, lock: { timeout: 5, lease: 10 } })
+ * ```
+ */
+export class PostgresStore implements SessionStore {
+  readonly name = 'postgres'
+  readonly #names: TableNames
+  readonly #sql: ReturnType<typeof statements>
+  readonly #runner: DeadlineRunner
+  readonly #lease: LeaseContext
+  readonly #batchSize: number
+  readonly #onSweepError: (error: unknown) => void
+  #timer: NodeJS.Timeout | undefined
+  /** The periodic sweep running now, if any. */
+  #sweeping: Promise<void> | undefined
+
+  constructor(options: PostgresStoreOptions) {
+    if (!hasQuery(options?.client)) {
+      throw new SessionConfigError(
+        'PostgresStore needs `client`: a pg Pool or an object with a compatible query() method',
+      )
+    }
+    this.#names = tableNames(options.schema ?? 'public', options.table ?? 'latchkey_sessions')
+    const queryTimeout = positive(options.queryTimeout, 'queryTimeout', 2)
+    const sweepInterval = positive(options.sweepInterval, 'sweepInterval', 60, true)
+    const batchSize = options.sweepBatchSize ?? 1000
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new SessionConfigError(
+        `sweepBatchSize must be a positive integer, got ${String(batchSize)}`,
+      )
+    }
+    this.#batchSize = batchSize
+    this.#sql = statements(this.#names.qualified)
+    const prepare = options.preparedStatements ?? true
+    if (typeof prepare !== 'boolean') {
+      throw new SessionConfigError(`preparedStatements must be a boolean, got ${String(prepare)}`)
+    }
+    this.#runner = new DeadlineRunner(options.client, this.name, queryTimeout * 1000, prepare)
+    this.#lease = {
+      runner: this.#runner,
+      sql: this.#sql,
+      giveBack: (key, token, leaseMs) => this.#giveBack(key, token, leaseMs),
+    }
+    this.#onSweepError =
+      options.onSweepError ??
+      ((error) =>
+        process.emitWarning(
+          `latchkey: sweeping expired sessions failed: ${error instanceof Error ? error.message : String(error)}`,
+          { code: 'LATCHKEY_SWEEP_FAILED', type: 'LatchkeyWarning' },
+        ))
+    if (sweepInterval > 0) {
+      this.#timer = setInterval(() => this.#periodicSweep(), sweepInterval * 1000)
+      this.#timer.unref()
+    }
+  }
+
+  /**
+   * Creates the table and its indexes, or brings an existing table up to
+   * date; safe to run on every start and from several processes at once. The
+   * same SQL for the default names is shipped as `sql/postgres.sql`.
+   */
+  async migrate(): Promise<void> {
+    // One multi-statement query runs as one transaction; the advisory lock
+    // makes concurrent migrations wait for each other instead of colliding.
+    await this.#runner.run(
+      `SELECT pg_advisory_xact_lock(hashtext('${this.#names.migrationLockKey}'));\n${schemaSql(this.#names)}`,
+      [],
+    )
+  }
+
+  /** The DDL `migrate()` runs, for teams that apply migrations with their own tool. */
+  schemaSql(): string {
+    return schemaSql(this.#names)
+  }
+
+  async get(key: string): Promise<SessionRecord | undefined> {
+    const [row] = await this.#runner.run(this.#sql.get, [key, Date.now()])
+    return row ? toRecord(row) : undefined
+  }
+
+  async set(key: string, record: SessionRecord, ttlSeconds: number): Promise<void> {
+    await this.#runner.run(this.#sql.set, [key, ...recordValues(record, ttlSeconds, Date.now())])
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#runner.run(this.#sql.delete, [key])
+  }
+
+  async touch(
+    key: string,
+    times: Pick<SessionRecord, 'lastSeenAt' | 'expiresAt'>,
+    ttlSeconds: number,
+  ): Promise<void> {
+    const now = Date.now()
+    const expiresAt = Math.min(times.expiresAt, now + ttlSeconds * 1000)
+    await this.#runner.run(this.#sql.touch, [key, times.lastSeenAt, expiresAt, now])
+  }
+
+  /**
+   * Locks `key` and reads its record in one statement. While the lock is held
+   * by someone else, retries with a growing pause (2 ms up to 20 ms, jittered)
+   * holding no connection, for at most `waitMs`.
+   *
+   * @throws {SessionLockTimeoutError} when `waitMs` passes first.
+   * @throws {SessionStoreError} when a statement fails or misses `queryTimeout`.
+   */
+  async lock(key: string, options: StoreLockOptions): Promise<StoreLease> {
+    const token = randomUUID()
+    const deadline = Date.now() + options.waitMs
+    for (let attempt = 0; ; attempt++) {
+      let row: Row | undefined
+      try {
+        ;[row] = await this.#runner.run(
+          this.#sql.lock,
+          [key, token, options.leaseMs, Date.now()],
+          // Acquired after the caller was told it failed: give it back at once.
+          (rows) => {
+            if (rows.length > 0) this.#giveBack(key, token, options.leaseMs)
+          },
+        )
+      } catch (error) {
+        // The statement may still run when the database answers again.
+        this.#giveBack(key, token, options.leaseMs)
+        throw error
+      }
+      if (row) {
+        const record = row.live === true ? toRecord(row) : undefined
+        const session = row.data !== null && row.data !== undefined
+        return new PostgresLease(this.#lease, key, token, options.leaseMs, record, session)
+      }
+      const left = deadline - Date.now()
+      if (left <= 0) throw new SessionLockTimeoutError(options.waitMs / 1000)
+      const pause = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempt)
+      await sleep(Math.min(left, pause / 2 + Math.random() * (pause / 2)))
+    }
+  }
+
+  async listByUser(userId: string): Promise<IndexedSession[]> {
+    const rows = await this.#runner.run(this.#sql.listByUser, [userId, Date.now()])
+    return rows.map((row) => ({ key: String(row.key), record: toRecord(row) }))
+  }
+
+  async deleteByUser(userId: string, options: { exceptKey?: string } = {}): Promise<string[]> {
+    const rows = await this.#runner.run(this.#sql.deleteByUser, [
+      userId,
+      options.exceptKey ?? null,
+      Date.now(),
+    ])
+    return rows.filter((row) => row.live === true).map((row) => String(row.key))
+  }
+
+  /**
+   * Deletes expired rows now, in batches of `sweepBatchSize`; returns how many.
+   * Runs by itself every `sweepInterval` seconds.
+   */
+  async sweep(): Promise<number> {
+    let total = 0
+    for (;;) {
+      const [row] = await this.#runner.run(this.#sql.sweep, [Date.now(), this.#batchSize])
+      const swept = Number(row?.swept ?? 0)
+      total += swept
+      if (swept < this.#batchSize) return total
+    }
+  }
+
+  /**
+   * Stops the periodic sweep and waits for a sweep under way. The pool stays
+   * open: it is the application's.
+   */
+  async close(): Promise<void> {
+    clearInterval(this.#timer)
+    this.#timer = undefined
+    await this.#sweeping
+  }
+
+  /**
+   * Releases `token`'s lock on `key` in the background, retrying until the
+   * lease would have expired anyway. Used when a lock or commit statement
+   * failed without our knowing whether it ran (the database froze, say), so
+   * that the session is free as soon as the database is back instead of when
+   * the lease ends. Releasing is keyed by the token, so it never frees a lock
+   * someone else holds.
+   */
+  #giveBack(key: string, token: string, leaseMs: number): void {
+    const until = Date.now() + leaseMs
+    const attempt = (): void => {
+      this.#runner.run(this.#sql.release, [key, token]).catch(() => {
+        if (Date.now() + GIVE_BACK_RETRY_MS >= until) return
+        setTimeout(attempt, GIVE_BACK_RETRY_MS).unref()
+      })
+    }
+    attempt()
+  }
+
+  #periodicSweep(): void {
+    this.#sweeping ??= this.sweep()
+      .then(
+        () => undefined,
+        (error: unknown) => this.#onSweepError(error),
+      )
+      .finally(() => {
+        this.#sweeping = undefined
+      })
+  }
+}

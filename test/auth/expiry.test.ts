@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hashSessionId } from '../../src/index.js'
+import { MemoryStore } from '../../src/stores/memory/index.js'
+import { CookieJar } from '../support/http.js'
+import { type AuthApp, loginBody, startAuthApp } from './app.js'
+
+const ada = { id: 'ada', name: 'Ada Lovelace' }
+const COOKIE = 'SECURE_SESSION'
+
+/** A MemoryStore that remembers the TTL of every write it receives. */
+class TtlRecordingStore extends MemoryStore {
+  readonly ttls: number[] = []
+  override async set(key: string, record: Parameters<MemoryStore['set']>[1], ttlSeconds: number) {
+    this.ttls.push(ttlSeconds)
+    return super.set(key, record, ttlSeconds)
+  }
+}
+
+function maxAge(setCookie: string | undefined): number | undefined {
+  const match = /; Max-Age=(\d+)/.exec(setCookie ?? '')
+  return match ? Number(match[1]) : undefined
+}
+
+describe('remember-me and duration', () => {
+  let t: AuthApp
+  let store: TtlRecordingStore
+  beforeAll(async () => {
+    store = new TtlRecordingStore()
+    t = await startAuthApp({ ttl: 3600, cookie: { persistent: false } }, store)
+  })
+  afterAll(() => t.app.close())
+
+  it('follows the manager default without options (here a browser-session cookie)', async () => {
+    const reply = await new CookieJar().fetch(`${t.base}/login`, loginBody(ada))
+    expect(reply.setCookies[0]).not.toMatch(/Max-Age|Expires/)
+    expect(store.ttls.at(-1)).toBe(3600)
+  })
+
+  it('rememberMe: true gives a persistent cookie', async () => {
+    const reply = await new CookieJar().fetch(
+      `${t.base}/login`,
+      loginBody(ada, { rememberMe: true }),
+    )
+    expect(maxAge(reply.setCookies[0])).toBe(3600)
+    expect(reply.setCookies[0]).toMatch(/; Expires=/)
+  })
+
+  it('rememberMe: false gives a browser-session cookie that stays one on later writes', async () => {
+    const jar = new CookieJar()
+    const reply = await jar.fetch(`${t.base}/login`, loginBody(ada, { rememberMe: false }))
+    expect(reply.setCookies[0]).not.toMatch(/Max-Age|Expires/)
+    const write = await jar.fetch(`${t.base}/cart`, {
+      method: 'POST',
+      body: JSON.stringify({ item: 'x' }),
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(write.setCookies[0]).toMatch(/^SECURE_SESSION=/)
+    expect(write.setCookies[0]).not.toMatch(/Max-Age|Expires/)
+  })
+
+  it('duration sets the store TTL and the cookie lifetime, and is kept for later writes', async () => {
+    const jar = new CookieJar()
+    const reply = await jar.fetch(
+      `${t.base}/login`,
+      loginBody(ada, { duration: 120, rememberMe: true }),
+    )
+    expect(maxAge(reply.setCookies[0])).toBe(120)
+    expect(store.ttls.at(-1)).toBe(120)
+    const record = await store.get(hashSessionId(jar.get(COOKIE) as string))
+    expect(record?.ttl).toBe(120)
+    expect((record?.expiresAt ?? 0) - Date.now()).toBeLessThanOrEqual(120_000)
+    expect((record?.expiresAt ?? 0) - Date.now()).toBeGreaterThan(110_000)
+
+    const write = await jar.fetch(`${t.base}/cart`, {
+      method: 'POST',
+      body: JSON.stringify({ item: 'x' }),
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(maxAge(write.setCookies[0])).toBe(120)
+  })
+
+  it('a new login without options forgets the previous duration and remember-me', async () => {
+    const jar = new CookieJar()
+    await jar.fetch(`${t.base}/login`, loginBody(ada, { duration: 120, rememberMe: true }))
+    const again = await jar.fetch(`${t.base}/login`, loginBody(ada))
+    expect(again.setCookies[0]).not.toMatch(/Max-Age/)
+    expect(store.ttls.at(-1)).toBe(3600)
+  })
+})

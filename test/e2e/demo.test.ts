@@ -1,0 +1,162 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const COOKIE = 'SECURE_SESSION'
+const hasChromium = existsSync(CHROMIUM)
+
+if (!hasChromium) {
+  const message = `Chromium not found at ${CHROMIUM}: the end-to-end demo test is skipped. Enable it with "apt-get install chromium" (or set CHROMIUM_PATH).`
+  if (process.env.CI) throw new Error(`${message} CI must not skip it.`)
+  console.warn(message)
+}
+
+/** Builds the package (the demo imports `latchkey` from dist) and starts the demo on a free port. */
+async function startDemo(): Promise<{ child: ChildProcess; base: string }> {
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  })
+  const child = spawn(process.execPath, ['examples/demo/server.js'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const base = await new Promise<string>((resolve, reject) => {
+    let output = ''
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /latchkey demo on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+      if (match?.[1]) resolve(match[1])
+    })
+    child.once('exit', (code) => reject(new Error(`the demo exited (${code}) before listening`)))
+  })
+  return { child, base }
+}
+
+async function logIn(page: Page, base: string): Promise<void> {
+  await page.goto(`${base}/account`)
+  expect(new URL(page.url()).pathname).toBe('/login')
+  expect(new URL(page.url()).searchParams.get('next')).toBe('/account')
+  await page.fill('input[name=username]', 'ada')
+  await page.fill('input[name=password]', 'lovelace')
+  await Promise.all([page.waitForURL(`${base}/account`), page.click('#login-form button')])
+  expect(await page.textContent('#protected')).toContain('Welcome, Ada Lovelace')
+}
+
+async function isShutOut(page: Page, base: string): Promise<boolean> {
+  await page.goto(`${base}/account`)
+  return new URL(page.url()).pathname === '/login'
+}
+
+describe.skipIf(!hasChromium)('the demo in headless Chromium', () => {
+  let demo: { child: ChildProcess; base: string }
+  let browser: Browser
+  let laptop: BrowserContext
+  let phone: BrowserContext
+
+  beforeAll(async () => {
+    demo = await startDemo()
+    // Playwright gives the browser a fresh, temporary user-data dir and removes it on close.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    })
+    // Markup in the user agent must show as text on the sessions page (escaped HTML).
+    laptop = await browser.newContext({ userAgent: 'E2E Laptop <b>Browser</b>' })
+    phone = await browser.newContext({ userAgent: 'E2E Phone Browser' })
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    demo?.child.kill()
+  })
+
+  it('counts visits with the plain session', async () => {
+    const page = await laptop.newPage()
+    await page.goto(`${demo.base}/`)
+    expect(await page.textContent('#visits')).toBe('1')
+    await page.reload()
+    expect(await page.textContent('#visits')).toBe('2')
+    await page.close()
+  })
+
+  it('logs in, reaches the protected page, and keeps the cookie away from scripts', async () => {
+    const page = await laptop.newPage()
+    await logIn(page, demo.base)
+    const cookies = await laptop.cookies(demo.base)
+    const session = cookies.find((c) => c.name === COOKIE)
+    expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' })
+    const visible = await page.evaluate<string>('document.cookie')
+    expect(visible).not.toContain(COOKIE)
+    expect(visible).not.toContain(session?.value)
+    await page.close()
+  })
+
+  it('ends another device with “log out everywhere else”', async () => {
+    const phonePage = await phone.newPage()
+    await logIn(phonePage, demo.base)
+
+    const page = await laptop.newPage()
+    await page.goto(`${demo.base}/account/sessions`)
+    const rows = await page.$$eval('#sessions tbody tr', (trs) =>
+      trs.map((tr) => tr.textContent ?? ''),
+    )
+    expect(rows).toHaveLength(2)
+    expect(rows.find((r) => r.includes('(this device)'))).toContain('E2E Laptop <b>Browser</b>')
+    expect(rows.some((r) => r.includes('E2E Phone Browser'))).toBe(true)
+
+    await Promise.all([
+      page.waitForURL(/\/account\/sessions\?ended=1$/),
+      page.click('#logout-others'),
+    ])
+    expect(await page.textContent('#ended')).toContain('Logged out 1 other session')
+    expect(await page.$$('#sessions tbody tr')).toHaveLength(1)
+
+    expect(await isShutOut(phonePage, demo.base)).toBe(true)
+    expect(await isShutOut(page, demo.base)).toBe(false)
+    await phonePage.close()
+    await page.close()
+  })
+
+  it('refuses a wrong password and never redirects off-site after login', async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(`${demo.base}/login?next=${encodeURIComponent('//evil.example/x')}`)
+    await page.fill('input[name=username]', 'ada')
+    await page.fill('input[name=password]', 'wrong')
+    const refused = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.click('#login-form button'),
+    ])
+    expect(refused[0].status()).toBe(401)
+    expect(await page.textContent('#error')).toContain('Wrong user or password')
+    expect(await page.inputValue('input[name=username]')).toBe('ada')
+    await page.fill('input[name=password]', 'lovelace')
+    await Promise.all([page.waitForURL(`${demo.base}/x`), page.click('#login-form button')])
+    expect(new URL(page.url()).origin).toBe(demo.base)
+    await context.close()
+  })
+
+  it('logs out, and the protected page is closed again', async () => {
+    const page = await laptop.newPage()
+    await page.goto(`${demo.base}/account`)
+    await Promise.all([page.waitForURL(`${demo.base}/`), page.click('#logout')])
+    expect((await laptop.cookies(demo.base)).some((c) => c.name === COOKIE)).toBe(false)
+    expect(await isShutOut(page, demo.base)).toBe(true)
+    await page.close()
+  })
+})

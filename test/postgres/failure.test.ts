@@ -1,0 +1,126 @@
+import Fastify from 'fastify'
+import type pg from 'pg'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { latchkey } from '../../src/adapters/fastify/index.js'
+import { SessionStoreError, Sessions } from '../../src/index.js'
+import { PostgresStore } from '../../src/stores/postgres/index.js'
+import { CookieJar, listen } from '../support/http.js'
+import {
+  describeWithPostgres,
+  type PostgresServer,
+  startPostgres,
+} from '../support/postgres-server.js'
+import { newKey, poolOn, recordOf } from './fixtures.js'
+
+const DEADLINE_MS = 500
+/** What a deadline may overrun by on a loaded 2-core machine. */
+const SLACK_MS = 1000
+
+async function timed<T>(work: Promise<T>): Promise<{ ms: number; outcome: T | unknown }> {
+  const started = performance.now()
+  const outcome = await work.catch((error: unknown) => error)
+  return { ms: performance.now() - started, outcome }
+}
+
+async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 15_000
+  for (;;) {
+    const value = await probe().catch((error: unknown) => error as T)
+    if (ok(value) || Date.now() > deadline) return value
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+describeWithPostgres('PostgresStore when PostgreSQL freezes', () => {
+  let server: PostgresServer
+  let pool: pg.Pool
+  let store: PostgresStore
+  beforeAll(async () => {
+    server = await startPostgres()
+    pool = poolOn(server.connection, 4)
+    store = new PostgresStore({ client: pool, queryTimeout: DEADLINE_MS / 1000 })
+    await store.migrate()
+  })
+  afterAll(async () => {
+    await server?.thaw()
+    await store?.close()
+    await pool?.end()
+    await server?.stop()
+  })
+
+  it('fails every operation with SessionStoreError within the deadline, more than the pool holds too, and recovers after SIGCONT', async () => {
+    const key = newKey()
+    await store.set(key, recordOf({ n: 1 }), 60)
+    await server.freeze()
+    try {
+      // The lock statement goes first, so that it reaches the frozen server.
+      const attempts = await Promise.all([
+        timed(store.lock(key, { leaseMs: 10_000, waitMs: 5000 })),
+        ...Array.from({ length: 12 }, () => timed(store.get(key))),
+        timed(store.set(newKey(), recordOf({}), 60)),
+        timed(store.listByUser('u')),
+        timed(store.sweep()),
+      ])
+      for (const { ms, outcome } of attempts) {
+        expect(outcome).toBeInstanceOf(SessionStoreError)
+        expect((outcome as SessionStoreError).statusCode).toBe(503)
+        expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS)
+      }
+    } finally {
+      await server.thaw()
+    }
+    const read = await eventually(
+      () => store.get(key),
+      (record) => record?.data?.n === 1,
+    )
+    expect(read?.data).toEqual({ n: 1 })
+    expect(pool.totalCount).toBeLessThanOrEqual(4)
+    // The lock attempt that failed while frozen was given back: no wait for its 10 s lease.
+    const started = Date.now()
+    const lease = await store.lock(key, { leaseMs: 10_000, waitMs: 3000 })
+    expect(Date.now() - started).toBeLessThan(3000)
+    await lease.commit()
+  })
+
+  it('answers 503 with Retry-After within the deadline while frozen, and serves again after SIGCONT', async () => {
+    const sessions = new Sessions<{ n: number }>({
+      store,
+      warnLock: false,
+      lock: { timeout: 2, lease: 5 },
+    })
+    const app = Fastify()
+    await app.register(latchkey(sessions))
+    app.get('/inc', async (req) => {
+      await using s = await req.session.lock()
+      s.set('n', Number(s.get('n') ?? 0) + 1)
+      return { n: s.get('n') }
+    })
+    const base = await listen(app)
+    const jar = new CookieJar()
+    expect((await jar.fetch(`${base}/inc`)).json()).toEqual({ n: 1 })
+
+    await server.freeze()
+    let replies: Array<{ ms: number; outcome: unknown }>
+    try {
+      replies = await Promise.all(Array.from({ length: 8 }, () => timed(jar.fetch(`${base}/inc`))))
+    } finally {
+      await server.thaw()
+    }
+    for (const { ms, outcome } of replies) {
+      const reply = outcome as Awaited<ReturnType<CookieJar['fetch']>>
+      expect(reply.status).toBe(503)
+      expect(reply.headers.get('retry-after')).toBe('1')
+      // Requests of one session queue behind each other in-process: bounded by lock.timeout.
+      expect(ms).toBeLessThan(2000 + SLACK_MS)
+    }
+    const back = await eventually(
+      () => jar.fetch(`${base}/inc`),
+      (reply) => reply.status === 200,
+    )
+    expect(back.status).toBe(200)
+    const n = (back.json() as { n: number }).n
+    expect(n).toBeGreaterThanOrEqual(2)
+    expect((await jar.fetch(`${base}/inc`)).json()).toEqual({ n: n + 1 })
+    await app.close()
+  })
+})

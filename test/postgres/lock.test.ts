@@ -1,0 +1,237 @@
+import Fastify from 'fastify'
+import type pg from 'pg'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { latchkey } from '../../src/adapters/fastify/index.js'
+import {
+  SessionLockLostError,
+  SessionLockTimeoutError,
+  Sessions,
+  type StoreLease,
+} from '../../src/index.js'
+import { type PostgresQuery, PostgresStore } from '../../src/stores/postgres/index.js'
+import { CookieJar, listen } from '../support/http.js'
+import {
+  describeWithPostgres,
+  type PostgresServer,
+  startPostgres,
+} from '../support/postgres-server.js'
+import { newKey, poolOn, recordOf } from './fixtures.js'
+
+const LONG = { leaseMs: 10_000, waitMs: 5_000 }
+
+describeWithPostgres('PostgresStore lock', () => {
+  let server: PostgresServer
+  let poolA: pg.Pool
+  let poolB: pg.Pool
+  /** Two stores on two pools: as two processes would see the table. */
+  let a: PostgresStore
+  let b: PostgresStore
+  beforeAll(async () => {
+    server = await startPostgres()
+    poolA = poolOn(server.connection, 4)
+    poolB = poolOn(server.connection, 4)
+    a = new PostgresStore({ client: poolA })
+    b = new PostgresStore({ client: poolB })
+    await a.migrate()
+  })
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()])
+    await Promise.all([poolA?.end(), poolB?.end()])
+    await server?.stop()
+  })
+
+  it('locks and loads in one step, and saves and unlocks in one step', async () => {
+    const key = newKey()
+    await a.set(key, recordOf({ n: 1 }), 60)
+    const lease = await a.lock(key, LONG)
+    expect(lease.record?.data).toEqual({ n: 1 })
+    expect(await lease.commit({ type: 'set', record: recordOf({ n: 2 }), ttlSeconds: 60 })).toBe(
+      true,
+    )
+    const next = await b.lock(key, LONG)
+    expect(next.record?.data).toEqual({ n: 2 })
+    expect(await next.commit({ type: 'delete' })).toBe(true)
+    expect(await a.get(key)).toBeUndefined()
+  })
+
+  it('excludes other holders until released, and gives up after waitMs', async () => {
+    const key = newKey()
+    await a.set(key, recordOf({}), 60)
+    const held = await a.lock(key, LONG)
+    const started = Date.now()
+    await expect(b.lock(key, { leaseMs: 1000, waitMs: 200 })).rejects.toThrow(
+      SessionLockTimeoutError,
+    )
+    const waited = Date.now() - started
+    expect(waited).toBeGreaterThanOrEqual(195)
+    expect(waited).toBeLessThan(1000)
+    const waiting = b.lock(key, LONG)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    await held.commit()
+    await (await waiting).commit()
+  })
+
+  it('locks a key that has no session, leaving nothing behind', async () => {
+    const key = newKey()
+    const held = await a.lock(key, LONG)
+    expect(held.record).toBeUndefined()
+    await expect(b.lock(key, { leaseMs: 1000, waitMs: 100 })).rejects.toThrow(
+      SessionLockTimeoutError,
+    )
+    expect(await a.get(key)).toBeUndefined()
+    await held.commit()
+    const { rows } = await poolA.query('SELECT 1 FROM latchkey_sessions WHERE key = $1', [key])
+    expect(rows).toHaveLength(0)
+  })
+
+  it('writes through a lease only if the session still exists', async () => {
+    const missing = newKey()
+    const onMissing = await a.lock(missing, LONG)
+    expect(
+      await onMissing.commit({ type: 'set', record: recordOf({ x: 1 }), ttlSeconds: 60 }),
+    ).toBe(false)
+    expect(await a.get(missing)).toBeUndefined()
+
+    const key = newKey()
+    await a.set(key, recordOf({ v: 'before' }, 60, { userId: 'carol' }), 60)
+    const held = await a.lock(key, LONG)
+    expect(await b.deleteByUser('carol')).toEqual([key])
+    expect(
+      await held.commit({ type: 'set', record: recordOf({ v: 'after' }), ttlSeconds: 60 }),
+    ).toBe(false)
+    expect(await a.get(key)).toBeUndefined()
+    const { rows } = await poolA.query('SELECT 1 FROM latchkey_sessions WHERE key = $1', [key])
+    expect(rows).toHaveLength(0)
+  })
+
+  it('renews the lease while it is held', async () => {
+    const key = newKey()
+    await a.set(key, recordOf({ n: 0 }), 60)
+    const held = await a.lock(key, { leaseMs: 500, waitMs: 1000 })
+    await new Promise((resolve) => setTimeout(resolve, 1200))
+    await expect(b.lock(key, { leaseMs: 500, waitMs: 600 })).rejects.toThrow(
+      SessionLockTimeoutError,
+    )
+    expect(await held.commit({ type: 'set', record: recordOf({ n: 1 }), ttlSeconds: 60 })).toBe(
+      true,
+    )
+    expect((await a.get(key))?.data).toEqual({ n: 1 })
+  })
+
+  it('fences a holder whose lease expired: its save and delete are refused, nothing written', async () => {
+    const key = newKey()
+    await a.set(key, recordOf({ by: 'nobody' }), 60)
+    const stale = await a.lock(key, LONG)
+    const stale2 = stale as StoreLease
+    // The lease lapses (a long GC pause, a partition): the database clock decides.
+    await poolB.query(
+      `UPDATE latchkey_sessions SET lock_expires_at = now() - interval '1 second' WHERE key = $1`,
+      [key],
+    )
+    const fresh = await b.lock(key, { leaseMs: 1000, waitMs: 1000 })
+    await expect(
+      stale2.commit({ type: 'set', record: recordOf({ by: 'stale' }), ttlSeconds: 60 }),
+    ).rejects.toThrow(SessionLockLostError)
+    expect(
+      await fresh.commit({ type: 'set', record: recordOf({ by: 'fresh' }), ttlSeconds: 60 }),
+    ).toBe(true)
+    const again = await a.lock(key, LONG)
+    await poolB.query(
+      `UPDATE latchkey_sessions SET lock_expires_at = now() - interval '1 second' WHERE key = $1`,
+      [key],
+    )
+    await (await b.lock(key, LONG)).commit()
+    await expect(again.commit({ type: 'delete' })).rejects.toThrow(SessionLockLostError)
+    expect((await a.get(key))?.data).toEqual({ by: 'fresh' })
+  })
+
+  it('frees the lock of a holder that died, within its lease', async () => {
+    const key = newKey()
+    await a.set(key, recordOf({ n: 0 }), 60)
+    const doomedPool = poolOn(server.connection, 1)
+    const doomed = new PostgresStore({ client: doomedPool, queryTimeout: 0.5 })
+    await doomed.lock(key, { leaseMs: 400, waitMs: 1000 })
+    const lockedAt = Date.now()
+    // The holder loses the database for good: its renewals fail from now on.
+    await doomedPool.end()
+    const lease = await b.lock(key, { leaseMs: 1000, waitMs: 3000 })
+    const freedAfter = Date.now() - lockedAt
+    expect(freedAfter).toBeGreaterThanOrEqual(350)
+    expect(freedAfter).toBeLessThan(1400)
+    expect(lease.record?.data).toEqual({ n: 0 })
+    await lease.commit()
+    await doomed.close()
+  })
+
+  for (const max of [4, 1]) {
+    it(`serves 50 locked increments of one session through a pool of ${max}`, async () => {
+      const pool = poolOn(server.connection, max)
+      const store = new PostgresStore({ client: pool })
+      const key = newKey()
+      await store.set(key, recordOf({ n: 0 }), 60)
+      let waitingPeak = 0
+      const watch = setInterval(() => {
+        waitingPeak = Math.max(waitingPeak, pool.waitingCount)
+      }, 1)
+      const started = performance.now()
+      await Promise.all(
+        Array.from({ length: 50 }, async () => {
+          const lease = await store.lock(key, { leaseMs: 5000, waitMs: 20_000 })
+          const n = Number(lease.record?.data.n)
+          await lease.commit({ type: 'set', record: recordOf({ n: n + 1 }), ttlSeconds: 60 })
+        }),
+      )
+      clearInterval(watch)
+      const elapsed = performance.now() - started
+      expect((await store.get(key))?.data).toEqual({ n: 50 })
+      expect(pool.totalCount).toBeLessThanOrEqual(max)
+      console.log(
+        `pool max ${max}: 50 locked increments on one key in ${elapsed.toFixed(0)} ms, peak pool queue ${waitingPeak}`,
+      )
+      await store.close()
+      await pool.end()
+    })
+  }
+
+  it('costs two statements per locked request, through the Fastify plugin, with 50 requests on a pool of 2', async () => {
+    const pool = poolOn(server.connection, 2)
+    let statements = 0
+    const client = {
+      query(query: PostgresQuery) {
+        statements++
+        return pool.query(query)
+      },
+    }
+    const store = new PostgresStore({ client })
+    const sessions = new Sessions<{ n: number }>({
+      store,
+      warnLock: false,
+      lock: { timeout: 20, lease: 5 },
+    })
+    const app = Fastify()
+    await app.register(latchkey(sessions))
+    app.get('/inc', async (req) => {
+      await using s = await req.session.lock()
+      s.set('n', Number(s.get('n') ?? 0) + 1)
+      return { n: s.get('n') }
+    })
+    app.get('/read', async (req) => ({ n: (await req.session.get('n')) ?? null }))
+    const base = await listen(app)
+    const jar = new CookieJar()
+    expect((await jar.fetch(`${base}/inc`)).json()).toEqual({ n: 1 })
+    statements = 0
+    expect((await jar.fetch(`${base}/inc`)).json()).toEqual({ n: 2 })
+    expect(statements).toBe(2)
+    statements = 0
+    expect((await jar.fetch(`${base}/read`)).json()).toEqual({ n: 2 })
+    expect(statements).toBe(1)
+    statements = 0
+    const replies = await Promise.all(Array.from({ length: 50 }, () => jar.fetch(`${base}/inc`)))
+    expect(replies.map((r) => r.status)).toEqual(Array(50).fill(200))
+    expect(statements).toBe(100)
+    expect((await jar.fetch(`${base}/read`)).json()).toEqual({ n: 52 })
+    await app.close()
+    await store.close()
+    await pool.end()
+  })
+})
