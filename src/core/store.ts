@@ -115,7 +115,8 @@ export interface SessionStore {
     key: string,
     times: Pick<SessionRecord, 'lastSeenAt' | 'expiresAt'>,
     ttlSeconds: number,
-  ): Promise<boolean | undefined>
+    // biome-ignore lint/suspicious/noConfusingVoidType: stores written before touch reported a missing record resolve to void
+  ): Promise<boolean | void>
   /**
    * Capability: a lock on `key` that holds for every process using this store,
    * acquired together with a read of the record. Rejects with

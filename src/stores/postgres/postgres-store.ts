@@ -211,10 +211,11 @@ export class PostgresStore implements SessionStore {
     key: string,
     times: Pick<SessionRecord, 'lastSeenAt' | 'expiresAt'>,
     ttlSeconds: number,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const now = Date.now()
     const expiresAt = Math.min(times.expiresAt, now + ttlSeconds * 1000)
-    await this.#runner.run(this.#sql.touch, [key, times.lastSeenAt, expiresAt, now])
+    const touched = await this.#runner.run(this.#sql.touch, [key, times.lastSeenAt, expiresAt, now])
+    return touched.length > 0
   }
 
   /**

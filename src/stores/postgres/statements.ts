@@ -42,7 +42,7 @@ export function statements(table: string) {
 
     /** $1 key, $2 lastSeenAt, $3 expiresAt, $4 now */
     touch: `UPDATE ${table} SET last_seen_at = ${ts('$2')}, expires_at = ${ts('$3')}
-  WHERE key = $1 AND ${live('$4')}`,
+  WHERE key = $1 AND ${live('$4')} RETURNING key`,
 
     /** $1 userId, $2 now */
     listByUser: `SELECT key, ${RECORD} FROM ${table}
