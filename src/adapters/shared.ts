@@ -1,3 +1,4 @@
+import type { AuthSessions } from '../auth/auth-sessions.js'
 import { SessionConfigError, SessionError, SessionUnavailableError } from '../core/errors.js'
 import type { Sessions } from '../core/manager.js'
 import type { RequestInfo, Session } from '../core/session.js'
@@ -93,4 +94,17 @@ export async function commitSessions(sessions: readonly Session[]): Promise<stri
     cookies.push(...result.value)
   }
   return cookies
+}
+
+/** Checks the manager given to a `loginRequired` guard, when the route is defined. */
+// biome-ignore lint/suspicious/noExplicitAny: a manager of any data and user type
+export function checkAuthManager(auth: AuthSessions<any, any>): void {
+  if (typeof auth?.open !== 'function' || typeof auth.logoutEverywhere !== 'function')
+    throw new SessionConfigError('loginRequired() takes an AuthSessions manager')
+}
+
+/** Checks a guard's `onUnauthenticated` option; `shape` shows the expected signature. */
+export function checkUnauthenticatedHandler(handler: unknown, shape: string): void {
+  if (handler !== undefined && typeof handler !== 'function')
+    throw new SessionConfigError(`onUnauthenticated must be a function ${shape}`)
 }

@@ -1,20 +1,22 @@
 /** Hono-only paths (test/adapters/matrix.test.ts has the shared behaviour). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Sessions } from '../../src/index.js'
+import { AuthSessions, Sessions } from '../../src/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
 import { CookieJar } from '../support/http.js'
 import { hono } from './apps/hono.js'
-import type { AppData, RunningApp } from './routes.js'
+import type { AppData, AppUser, RunningApp } from './routes.js'
 
 describe('hono', () => {
   const sessions = new Sessions<AppData>({ store: new MemoryStore(), warnLock: false })
+  const auth = new AuthSessions<Record<string, never>, AppUser>({ store: new MemoryStore() })
   let app: RunningApp
   beforeAll(async () => {
-    app = await hono.start(sessions)
+    app = await hono.start(sessions, auth)
   })
   afterAll(async () => {
     await app.close()
     await sessions.close()
+    await auth.close()
   })
 
   it('a response with immutable headers (a fetch() passed through) still gets the cookie', async () => {

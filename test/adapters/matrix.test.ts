@@ -10,7 +10,7 @@ import express4 from 'express4'
 import koa3 from 'koa'
 import koa2 from 'koa2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Sessions } from '../../src/index.js'
+import { AuthSessions, Sessions } from '../../src/index.js'
 import { CookieJar, type Reply, request } from '../support/http.js'
 import { expressFramework } from './apps/express.js'
 import { fastify } from './apps/fastify.js'
@@ -20,6 +20,7 @@ import { OutageStore } from './outage-store.js'
 import {
   APP_COOKIE,
   type AppData,
+  type AppUser,
   type Framework,
   type RunningApp,
   STREAM_CHUNKS,
@@ -36,6 +37,10 @@ const frameworks: Framework[] = [
 
 const NEW_COOKIE =
   /^SESSION=[A-Za-z0-9_-]{43}; Max-Age=2592000; Path=\/; Expires=[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT; HttpOnly; Secure; SameSite=Lax$/
+const NEW_AUTH_COOKIE =
+  /^SECURE_SESSION=[A-Za-z0-9_-]{43}; Max-Age=\d+; Path=\/; Expires=[^;]+ GMT; HttpOnly; Secure; SameSite=Lax$/
+const AUTH_DELETION_COOKIE =
+  'SECURE_SESSION=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax'
 const DELETION_COOKIE =
   'SESSION=; Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax'
 
@@ -49,21 +54,24 @@ function sessionValue(reply: Reply): string | undefined {
 
 describe.each(frameworks)('$name', (framework) => {
   let store: OutageStore
+  let authStore: OutageStore
   let app: RunningApp
   let impatientApp: RunningApp
-  const managers: Sessions<AppData>[] = []
+  const managers: Array<{ close: () => Promise<void> }> = []
 
   beforeAll(async () => {
     store = new OutageStore()
+    authStore = new OutageStore()
     const sessions = new Sessions<AppData>({ store, warnLock: false })
+    const auth = new AuthSessions<Record<string, never>, AppUser>({ store: authStore })
     const impatient = new Sessions<AppData>({
       store: new OutageStore(),
       warnLock: false,
       lock: { timeout: 0.2 },
     })
-    managers.push(sessions, impatient)
-    app = await framework.start(sessions)
-    impatientApp = await framework.start(impatient)
+    managers.push(sessions, auth, impatient)
+    app = await framework.start(sessions, auth)
+    impatientApp = await framework.start(impatient, auth)
   })
 
   afterAll(async () => {
@@ -269,6 +277,65 @@ describe.each(frameworks)('$name', (framework) => {
       expect([anonymous.status, known.status]).toEqual([200, 200])
       expect([...anonymous.setCookies, ...known.setCookies]).toEqual([])
       expect(store.total).toBe(before)
+    })
+  })
+
+  describe('login, logout and the guard', () => {
+    it('without login the guard answers 401 JSON, sends no cookie and reads no store', async () => {
+      const before = authStore.total
+      const reply = await request(url('/me'))
+      expect(reply.status).toBe(401)
+      expect(reply.json()).toEqual({ error: 'Unauthorized', message: 'Login required' })
+      expect(reply.headers.get('cache-control')).toBe('no-store')
+      expect(reply.setCookies).toEqual([])
+      expect(authStore.total).toBe(before)
+    })
+
+    it('with redirectTo the guard redirects with the requested path and query in next', async () => {
+      const reply = await request(url('/account?tab=2&x=%2F'))
+      expect(reply.status).toBe(303)
+      expect(reply.headers.get('location')).toBe('/login?next=%2Faccount%3Ftab%3D2%26x%3D%252F')
+      expect(reply.setCookies).toEqual([])
+    })
+
+    it('login sets the auth cookie beside the session cookie; the guard then lets the user in', async () => {
+      const jar = new CookieJar()
+      const login = await jar.fetch(url('/login?user=ada'))
+      expect(login.status).toBe(200)
+      expect(login.setCookies).toHaveLength(2)
+      expect(login.setCookies.find((c) => c.startsWith('SECURE_SESSION='))).toMatch(NEW_AUTH_COOKIE)
+      expect(sessionCookies(login)[0]).toMatch(NEW_COOKIE)
+      for (const path of ['/me', '/account']) {
+        const reply = await jar.fetch(url(path))
+        expect(reply.status).toBe(200)
+        expect(reply.json()).toEqual({ user: { id: 'ada', name: 'ada' } })
+        expect(reply.setCookies).toEqual([])
+      }
+      expect((await jar.fetch(url('/read'))).json()).toMatchObject({ via: 'login' })
+    })
+
+    it('login gives a fresh id: the auth cookie held before login stops working', async () => {
+      const jar = new CookieJar()
+      await jar.fetch(url('/login?user=ada'))
+      const first = jar.get('SECURE_SESSION')
+      await jar.fetch(url('/login?user=grace'))
+      expect(jar.get('SECURE_SESSION')).not.toBe(first)
+      expect((await jar.fetch(url('/me'))).json()).toEqual({ user: { id: 'grace', name: 'grace' } })
+      const stale = await request(url('/me'), { cookie: `SECURE_SESSION=${first}` })
+      expect(stale.status).toBe(401)
+    })
+
+    it('logout sends the deletion cookie; the guard closes again, also for the old cookie', async () => {
+      const jar = new CookieJar()
+      await jar.fetch(url('/login?user=ada'))
+      const old = jar.get('SECURE_SESSION')
+      const logout = await jar.fetch(url('/logout'))
+      expect(logout.status).toBe(200)
+      expect(logout.setCookies).toEqual([AUTH_DELETION_COOKIE])
+      expect((await jar.fetch(url('/me'))).status).toBe(401)
+      const replay = await request(url('/me'), { cookie: `SECURE_SESSION=${old}` })
+      expect(replay.status).toBe(401)
+      expect(replay.setCookies).toEqual([])
     })
   })
 

@@ -1,9 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Session } from '../../src/index.js'
+import type { AuthSession, AuthSessions, GuardOptions, Session, Sessions } from '../../src/index.js'
 
 /** The session data of the matrix apps. */
 export type AppData = { n: number; via: string; [key: string]: string | number }
 export type AppSession = Session<AppData>
+/** The user the matrix apps log in. */
+export type AppUser = { id: string; name: string }
+export type AppAuth = AuthSession<Record<string, never>, AppUser>
+
+/** The request's sessions, as each app hands them to the shared routes. */
+export interface AppRequest {
+  session: AppSession
+  auth: AppAuth
+}
 
 /**
  * The JSON routes every matrix app serves, written once: each framework's app
@@ -13,53 +22,73 @@ export type AppSession = Session<AppData>
  */
 export const jsonRoutes: Record<
   string,
-  (session: AppSession, query: URLSearchParams) => Promise<unknown>
+  (request: AppRequest, query: URLSearchParams) => Promise<unknown>
 > = {
-  '/inc': async (session) => {
+  '/inc': async ({ session }) => {
     await using s = await session.lock()
     const n = (s.get('n') ?? 0) + 1
     s.set('n', n)
     return { n }
   },
-  '/inc-unlocked': async (session) => {
+  '/inc-unlocked': async ({ session }) => {
     const n = ((await session.get('n')) ?? 0) + 1
     await session.set('n', n)
     return { n }
   },
-  '/read': async (session) => ({
+  '/read': async ({ session }) => ({
     n: (await session.get('n')) ?? null,
     via: (await session.get('via')) ?? null,
     id: session.id ?? null,
   }),
-  '/set': async (session, query) => {
+  '/set': async ({ session }, query) => {
     for (const [key, value] of query) await session.set(key, value)
     return { ok: true }
   },
-  '/regenerate': async (session) => {
+  '/regenerate': async ({ session }) => {
     await session.regenerate()
     return { ok: true }
   },
-  '/destroy': async (session) => {
+  '/destroy': async ({ session }) => {
     await session.destroy()
     return { ok: true }
   },
-  '/throw-in-lock': async (session) => {
+  '/throw-in-lock': async ({ session }) => {
     await using s = await session.lock()
     s.set('n', (s.get('n') ?? 0) + 1)
     throw new Error('thrown while holding the lock')
   },
-  '/slow-lock': async (session, query) => {
+  '/slow-lock': async ({ session }, query) => {
     await using s = await session.lock()
     await sleep(Number(query.get('ms') ?? 500))
     return { n: s.get('n') ?? null }
   },
-  '/set-invalid': async (session) => {
+  '/set-invalid': async ({ session }) => {
     // A function is not JSON: a usage error (500), and nothing is saved.
     await session.set('n', (() => 1) as unknown as number)
     return { ok: true }
   },
   '/hello': async () => ({ hello: 'world' }),
+  '/login': async ({ session, auth }, query) => {
+    const name = query.get('user') ?? 'ada'
+    await auth.login({ id: name, name })
+    await session.set('via', 'login')
+    return { ok: true }
+  },
+  '/logout': async ({ auth }) => {
+    await auth.logout()
+    return { ok: true }
+  },
 }
+
+/** Routes behind each framework's `loginRequired(auth, options)`; they answer the user. */
+export const guardedRoutes: Record<string, GuardOptions> = {
+  '/me': {},
+  '/account': { redirectTo: '/login' },
+}
+
+export const guardedRoute = async ({ auth }: AppRequest) => ({
+  user: (await auth.currentUser()) ?? null,
+})
 
 /** Written into the session by the routes that answer in a framework's own way. */
 export const VIA = { redirect: 'redirect', stream: 'stream', end: 'end', appCookie: 'app-cookie' }
@@ -79,5 +108,8 @@ export interface RunningApp {
 /** One framework of the matrix: starts an app serving every route above on a free port. */
 export interface Framework {
   name: string
-  start: (sessions: import('../../src/index.js').Sessions<AppData>) => Promise<RunningApp>
+  start: (
+    sessions: Sessions<AppData>,
+    auth: AuthSessions<Record<string, never>, AppUser>,
+  ) => Promise<RunningApp>
 }

@@ -22,6 +22,16 @@ interface Snapshot {
   headers: Array<[string, number | string | string[]]>
 }
 
+const held = new WeakSet<ServerResponse>()
+
+/**
+ * Whether the app has started the response: its headers were sent, or its
+ * first call is held by {@link beforeHeaders} (when `headersSent` is still false).
+ */
+export function hasResponded(res: ServerResponse): boolean {
+  return res.headersSent || held.has(res)
+}
+
 /**
  * Holds a response's first bytes until async `prepare` has produced the
  * `Set-Cookie` values to send with its headers.
@@ -80,6 +90,7 @@ export function beforeHeaders(
     queue.push(call)
     if (state !== 'idle') return
     state = 'pending'
+    held.add(res)
     prepare()
       .then(replay, (error: unknown) => {
         state = 'failed'

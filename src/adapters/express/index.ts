@@ -66,3 +66,5 @@ export function latchkey(...managers: AnySessions[]): RequestHandler {
     next()
   }
 }
+
+export { type LoginRequiredOptions, loginRequired } from './login-required.js'

@@ -86,3 +86,5 @@ function replace(c: Context, answer: ReturnType<typeof failureResponse>): void {
   c.res = undefined
   c.res = new Response(answer.body, { status: answer.status, headers: answer.headers })
 }
+
+export { type LoginRequiredOptions, loginRequired } from './login-required.js'

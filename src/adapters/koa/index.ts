@@ -82,3 +82,5 @@ function answer(ctx: Context, { status, headers, body }: ReturnType<typeof failu
   ctx.status = status
   ctx.body = body
 }
+
+export { type LoginRequiredOptions, loginRequired } from './login-required.js'

@@ -3,11 +3,15 @@ import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import type express from 'express'
 import type { NextFunction, Request, Response } from 'express'
-import { latchkey } from '../../../src/adapters/express/index.js'
+import { latchkey, loginRequired } from '../../../src/adapters/express/index.js'
 import {
   APP_COOKIE,
+  type AppAuth,
+  type AppRequest,
   type AppSession,
   type Framework,
+  guardedRoute,
+  guardedRoutes,
   jsonRoutes,
   STREAM_CHUNKS,
   VIA,
@@ -21,20 +25,33 @@ const handle = (fn: Handler) => (req: Request, res: Response, next: NextFunction
 }
 
 const session = (req: Request) => req.session as unknown as AppSession
+const sessions = (req: Request): AppRequest => ({
+  session: session(req),
+  auth: req.authSession as unknown as AppAuth,
+})
 const query = (req: Request) => new URL(req.url, 'http://localhost').searchParams
 
 /** The matrix app on Express (4 or 5: the same code runs on both). */
 export function expressFramework(name: string, createApp: typeof express): Framework {
   return {
     name,
-    async start(sessions) {
+    async start(manager, auth) {
       const app = createApp()
-      app.use(latchkey(sessions))
+      app.use(latchkey(manager, auth))
       for (const [path, route] of Object.entries(jsonRoutes)) {
         app.get(
           path,
           handle(async (req, res) => {
-            res.json(await route(session(req), query(req)))
+            res.json(await route(sessions(req), query(req)))
+          }),
+        )
+      }
+      for (const [path, options] of Object.entries(guardedRoutes)) {
+        app.get(
+          path,
+          loginRequired(auth, options),
+          handle(async (req, res) => {
+            res.json(await guardedRoute(sessions(req)))
           }),
         )
       }

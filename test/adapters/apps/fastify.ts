@@ -1,27 +1,40 @@
 import { Readable } from 'node:stream'
 import Fastify, { type FastifyRequest } from 'fastify'
-import { latchkey } from '../../../src/adapters/fastify/index.js'
+import { latchkey, loginRequired } from '../../../src/adapters/fastify/index.js'
 import { listen } from '../../support/http.js'
 import {
   APP_COOKIE,
+  type AppAuth,
+  type AppRequest,
   type AppSession,
   type Framework,
+  guardedRoute,
+  guardedRoutes,
   jsonRoutes,
   STREAM_CHUNKS,
   VIA,
 } from '../routes.js'
 
 const session = (req: FastifyRequest) => req.session as unknown as AppSession
+const sessions = (req: FastifyRequest): AppRequest => ({
+  session: session(req),
+  auth: req.authSession as unknown as AppAuth,
+})
 
 /** The matrix app on Fastify. */
 export const fastify: Framework = {
   name: 'fastify 5',
-  async start(sessions) {
+  async start(manager, auth) {
     const app = Fastify()
-    await app.register(latchkey(sessions))
+    await app.register(latchkey(manager, auth))
     for (const [path, route] of Object.entries(jsonRoutes)) {
       app.get(path, async (req) =>
-        route(session(req), new URL(req.url, 'http://localhost').searchParams),
+        route(sessions(req), new URL(req.url, 'http://localhost').searchParams),
+      )
+    }
+    for (const [path, options] of Object.entries(guardedRoutes)) {
+      app.get(path, { preHandler: loginRequired(auth, options) }, async (req) =>
+        guardedRoute(sessions(req)),
       )
     }
     app.get('/respond-in-lock', async (req, reply) => {

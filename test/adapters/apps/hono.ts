@@ -3,26 +3,39 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { type Context, Hono } from 'hono'
 import { stream } from 'hono/streaming'
-import { latchkey } from '../../../src/adapters/hono/index.js'
+import { latchkey, loginRequired } from '../../../src/adapters/hono/index.js'
 import {
   APP_COOKIE,
+  type AppAuth,
+  type AppRequest,
   type AppSession,
   type Framework,
+  guardedRoute,
+  guardedRoutes,
   jsonRoutes,
   STREAM_CHUNKS,
   VIA,
 } from '../routes.js'
 
 const session = (c: Context) => c.get('session') as unknown as AppSession
+const sessions = (c: Context): AppRequest => ({
+  session: session(c),
+  auth: c.get('authSession') as unknown as AppAuth,
+})
 
 /** The matrix app on Hono, served by @hono/node-server. */
 export const hono: Framework = {
   name: 'hono 4',
-  async start(sessions) {
+  async start(manager, auth) {
     const app = new Hono()
-    app.use(latchkey(sessions))
+    app.use(latchkey(manager, auth))
     for (const [path, route] of Object.entries(jsonRoutes)) {
-      app.get(path, async (c) => c.json(await route(session(c), new URL(c.req.url).searchParams)))
+      app.get(path, async (c) => c.json(await route(sessions(c), new URL(c.req.url).searchParams)))
+    }
+    for (const [path, options] of Object.entries(guardedRoutes)) {
+      app.get(path, loginRequired(auth, options), async (c) =>
+        c.json(await guardedRoute(sessions(c))),
+      )
     }
     app.get('/respond-in-lock', async (c) => {
       await using s = await session(c).lock()

@@ -2,11 +2,14 @@ import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import type Koa from 'koa'
-import { latchkey } from '../../../src/adapters/koa/index.js'
+import { latchkey, loginRequired } from '../../../src/adapters/koa/index.js'
 import {
   APP_COOKIE,
+  type AppAuth,
   type AppSession,
   type Framework,
+  guardedRoute,
+  guardedRoutes,
   jsonRoutes,
   STREAM_CHUNKS,
   VIA,
@@ -16,15 +19,30 @@ import {
 export function koaFramework(name: string, KoaApp: typeof Koa): Framework {
   return {
     name,
-    async start(sessions) {
+    async start(manager, auth) {
       const app = new KoaApp()
       app.silent = true
-      app.use(latchkey(sessions))
+      app.use(latchkey(manager, auth))
+      // No router dependency: the guards are composed by hand, as a router would.
+      const guards = new Map(
+        Object.entries(guardedRoutes).map(([path, options]) => [
+          path,
+          loginRequired(auth, options),
+        ]),
+      )
       app.use(async (ctx) => {
         const session = ctx.session as unknown as AppSession
+        const request = { session, auth: ctx.authSession as unknown as AppAuth }
         const route = jsonRoutes[ctx.path]
         if (route) {
-          ctx.body = await route(session, new URL(ctx.url, 'http://localhost').searchParams)
+          ctx.body = await route(request, new URL(ctx.url, 'http://localhost').searchParams)
+          return
+        }
+        const guard = guards.get(ctx.path)
+        if (guard) {
+          await guard(ctx, async () => {
+            ctx.body = await guardedRoute(request)
+          })
           return
         }
         switch (ctx.path) {
