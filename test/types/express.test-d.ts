@@ -1,8 +1,8 @@
 // Compile-only: `npm run typecheck` proves the Express request augmentation.
 import express from 'express'
-import { latchkey } from '../../src/adapters/express/index.js'
-import type { LockedSession, Session, SessionData } from '../../src/index.js'
-import { Sessions } from '../../src/index.js'
+import { latchkey, loginRequired } from '../../src/adapters/express/index.js'
+import type { AuthSession, LockedSession, Session, SessionData } from '../../src/index.js'
+import { AuthSessions, Sessions } from '../../src/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
 
 const sessions = new Sessions({ store: new MemoryStore() })
@@ -26,3 +26,17 @@ app.get('/', async (req, res) => {
 
 // @ts-expect-error latchkey() takes managers, not options
 latchkey({ store: new MemoryStore() })
+
+// The auth layer: req.authSession is typed, and loginRequired is a route middleware.
+const auth = new AuthSessions({ store: new MemoryStore() })
+app.use(latchkey(sessions, auth))
+app.get('/account', loginRequired(auth, { redirectTo: '/login' }), async (req, res) => {
+  const authSession: AuthSession<SessionData, unknown> = req.authSession
+  await authSession.login({ id: 'ada' })
+  res.json({ user: await req.authSession.currentUser() })
+})
+loginRequired(auth, { onUnauthenticated: (_req, res) => res.status(404).end() })
+// @ts-expect-error redirectStatus is 302 or 303
+loginRequired(auth, { redirectStatus: 301 })
+// @ts-expect-error onUnauthenticated receives Express's (req, res)
+loginRequired(auth, { onUnauthenticated: (c: { json: () => void }) => c.json() })

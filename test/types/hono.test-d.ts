@@ -1,8 +1,8 @@
 // Compile-only: `npm run typecheck` proves the Hono context variable typing.
 import { Hono } from 'hono'
-import { latchkey } from '../../src/adapters/hono/index.js'
-import type { Session, SessionData } from '../../src/index.js'
-import { Sessions } from '../../src/index.js'
+import { latchkey, loginRequired } from '../../src/adapters/hono/index.js'
+import type { AuthSession, Session, SessionData } from '../../src/index.js'
+import { AuthSessions, Sessions } from '../../src/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
 
 const sessions = new Sessions({ store: new MemoryStore() })
@@ -34,3 +34,17 @@ typed.get('/', (c) => {
 
 // @ts-expect-error latchkey() takes managers, not options
 latchkey({ store: new MemoryStore() })
+
+// The auth layer: c.get('authSession') is typed, and loginRequired is a route middleware.
+const auth = new AuthSessions({ store: new MemoryStore() })
+app.use(latchkey(sessions, auth))
+app.get('/account', loginRequired(auth, { redirectTo: '/login' }), async (c) => {
+  const authSession: AuthSession<SessionData, unknown> = c.get('authSession')
+  await authSession.login({ id: 'ada' })
+  return c.json({ loggedIn: await c.get('authSession').isLoggedIn() })
+})
+loginRequired(auth, { onUnauthenticated: (c) => c.json({ error: 'nope' }, 404) })
+// @ts-expect-error redirectStatus is 302 or 303
+loginRequired(auth, { redirectStatus: 301 })
+// @ts-expect-error onUnauthenticated returns a Response (or nothing)
+loginRequired(auth, { onUnauthenticated: () => 'not a response' })

@@ -1,8 +1,8 @@
 // Compile-only: `npm run typecheck` proves the Koa context augmentation.
 import Koa from 'koa'
-import { latchkey } from '../../src/adapters/koa/index.js'
-import type { Session, SessionData } from '../../src/index.js'
-import { Sessions } from '../../src/index.js'
+import { latchkey, loginRequired } from '../../src/adapters/koa/index.js'
+import type { AuthSession, Session, SessionData } from '../../src/index.js'
+import { AuthSessions, Sessions } from '../../src/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
 
 const sessions = new Sessions({ store: new MemoryStore() })
@@ -25,3 +25,22 @@ app.use(async (ctx) => {
 
 // @ts-expect-error latchkey() takes managers, not options
 latchkey({ store: new MemoryStore() })
+
+// The auth layer: ctx.authSession is typed, and loginRequired is a middleware.
+const auth = new AuthSessions({ store: new MemoryStore() })
+app.use(latchkey(sessions, auth))
+app.use(loginRequired(auth, { redirectTo: '/login' }))
+app.use(async (ctx) => {
+  const authSession: AuthSession<SessionData, unknown> = ctx.authSession
+  await authSession.login({ id: 'ada' })
+  ctx.body = { loggedIn: await ctx.authSession.isLoggedIn() }
+  // @ts-expect-error the property holds an auth session
+  ctx.authSession = sessions.open({ cookie: undefined })
+})
+loginRequired(auth, {
+  onUnauthenticated: (ctx) => {
+    ctx.status = 404
+  },
+})
+// @ts-expect-error redirectStatus is 302 or 303
+loginRequired(auth, { redirectStatus: 301 })
