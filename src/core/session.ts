@@ -75,10 +75,29 @@ type CookieOutcome = 'set' | 'delete' | undefined
 
 const DELETED = Symbol('deleted')
 
+const CONTROL_FIELDS = [
+  'user',
+  'userId',
+  'persistent',
+  'ttl',
+  'userAgent',
+  'absoluteExpiresAt',
+  'createdAt',
+] as const
+
+/** Copies the control fields that are set from `from` onto `to` (explicitly: spreads are slow on this hot path). */
+function copyControlFields<T extends Partial<ControlFields>>(
+  from: Partial<ControlFields>,
+  to: T,
+): T {
+  for (const name of CONTROL_FIELDS) {
+    if (from[name] !== undefined) (to as Record<string, unknown>)[name] = from[name]
+  }
+  return to
+}
+
 function controlFields(record: SessionRecord | undefined): Partial<ControlFields> {
-  if (!record) return {}
-  const { data: _data, lastSeenAt: _seen, expiresAt: _expires, id: _id, ...fields } = record
-  return fields
+  return record ? copyControlFields(record, {}) : {}
 }
 
 /**
@@ -586,14 +605,16 @@ export class Session<Data extends SessionData = SessionData> {
     const absoluteExpiresAt =
       fields.absoluteExpiresAt ??
       (options.absoluteTimeoutMs === undefined ? undefined : createdAt + options.absoluteTimeoutMs)
-    const shape: Omit<SessionRecord, 'expiresAt'> = {
-      ...fields,
+    const record = copyControlFields(fields, {
       data: { ...this.#data },
       createdAt,
       lastSeenAt: now,
-      ...(absoluteExpiresAt === undefined ? {} : { absoluteExpiresAt }),
-    }
-    return { ...shape, expiresAt: nextExpiry(shape, options, now) }
+      expiresAt: now,
+    } as SessionRecord)
+    record.createdAt = createdAt
+    if (absoluteExpiresAt !== undefined) record.absoluteExpiresAt = absoluteExpiresAt
+    record.expiresAt = nextExpiry(record, options, now)
+    return record
   }
 
   #remember(identity: Identity, record: SessionRecord): void {

@@ -25,7 +25,7 @@ export interface MemoryStoreOptions {
 }
 
 interface Entry {
-  /** The record without its times, as JSON: stored data never shares objects with callers. */
+  /** The record as JSON: stored data never shares objects with callers. */
   json: string
   lastSeenAt: number
   expiresAt: number
@@ -177,22 +177,20 @@ export class MemoryStore implements SessionStore {
       this.#entries.delete(key)
       this.#entries.set(key, entry)
     }
-    return {
-      ...(JSON.parse(entry.json) as SessionRecord),
-      lastSeenAt: entry.lastSeenAt,
-      expiresAt: entry.expiresAt,
-    }
+    const record = JSON.parse(entry.json) as SessionRecord
+    // Touch changes the times without rewriting the JSON.
+    record.lastSeenAt = entry.lastSeenAt
+    record.expiresAt = entry.expiresAt
+    return record
   }
 
   #write(key: string, record: SessionRecord, ttlSeconds: number): void {
-    const { lastSeenAt, expiresAt, ...rest } = record
     const userId = record.userId
-    const previous = this.#entries.get(key)
-    if (previous) this.#remove(key)
+    if (this.#entries.has(key)) this.#remove(key)
     this.#entries.set(key, {
-      json: JSON.stringify(rest),
-      lastSeenAt,
-      expiresAt: Math.min(expiresAt, Date.now() + ttlSeconds * 1000),
+      json: JSON.stringify(record),
+      lastSeenAt: record.lastSeenAt,
+      expiresAt: Math.min(record.expiresAt, Date.now() + ttlSeconds * 1000),
       userId,
     })
     if (userId !== undefined) {

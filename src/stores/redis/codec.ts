@@ -1,0 +1,21 @@
+import type { SessionRecord } from '../../core/store.js'
+
+/** A record as the hash fields the scripts write: json (no times), lastSeenAt, expiresAt, userId. */
+export function encodeRecord(record: SessionRecord): [string, string, string, string] {
+  const { lastSeenAt, expiresAt, ...rest } = record
+  return [JSON.stringify(rest), String(lastSeenAt), String(expiresAt), record.userId ?? '']
+}
+
+/** The record from the reply of `HMGET r s e`; undefined when missing or expired. */
+export function decodeRecord(reply: unknown, now = Date.now()): SessionRecord | undefined {
+  if (!Array.isArray(reply)) return undefined
+  const [json, seen, expires] = reply as unknown[]
+  if (typeof json !== 'string' && !Buffer.isBuffer(json)) return undefined
+  const expiresAt = Number(String(expires))
+  if (!(expiresAt > now)) return undefined
+  return {
+    ...(JSON.parse(String(json)) as Omit<SessionRecord, 'lastSeenAt' | 'expiresAt'>),
+    lastSeenAt: Number(String(seen)),
+    expiresAt,
+  }
+}

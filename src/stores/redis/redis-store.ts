@@ -1,0 +1,348 @@
+import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import {
+  isSessionError,
+  SessionConfigError,
+  SessionLockTimeoutError,
+  SessionStoreError,
+} from '../../core/errors.js'
+import type {
+  IndexedSession,
+  SessionRecord,
+  SessionStore,
+  StoreLease,
+  StoreLockOptions,
+} from '../../core/store.js'
+import { type RedisClientLike, RedisCommands, type Script } from './client.js'
+import { decodeRecord, encodeRecord } from './codec.js'
+import { KeyLayout } from './keys.js'
+import { type LeaseHost, RedisLease } from './lease.js'
+import { COMMIT, DELETE_IF_USER, INDEX, LOCK, SET, TOUCH } from './scripts.js'
+
+/** Options of {@link RedisStore}. */
+export interface RedisStoreOptions {
+  /**
+   * Your connected client: node-redis v5+ (`createClient()` or `createCluster()`
+   * from `redis`) or ioredis (`new Redis()` or `new Redis.Cluster()`). The store
+   * never connects, configures or closes it.
+   */
+  client: RedisClientLike
+  /**
+   * Prepended to every key. Must not contain `{` or `}` (they would change the
+   * cluster hash tag).
+   * @default 'latchkey:'
+   */
+  prefix?: string
+  /**
+   * Seconds any single Redis command may take before the operation fails with
+   * `SessionStoreError` (answered 503), so a frozen or unreachable Redis never
+   * hangs a request. A lock wait adds `lock.timeout` on top.
+   * @default 2
+   */
+  commandTimeout?: number
+  /**
+   * Longest pause, in seconds, between two tries to take a lock another
+   * process holds. Tries back off exponentially with jitter up to this cap.
+   * @default 0.025
+   */
+  lockRetryDelay?: number
+}
+
+const FIRST_RETRY_MS = 2
+const CLIENT_WARNING_INTERVAL_MS = 10_000
+
+function positiveSeconds(value: unknown, option: string): number {
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))
+    throw new SessionConfigError(
+      `${option} must be a positive number of seconds, got ${String(value)}`,
+    )
+  return value
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+interface ErrorEmitter {
+  on(event: 'error', listener: (error: unknown) => void): unknown
+  off(event: 'error', listener: (error: unknown) => void): unknown
+  listenerCount(event: 'error'): number
+}
+
+function isErrorEmitter(client: unknown): client is ErrorEmitter {
+  const c = client as Partial<ErrorEmitter>
+  return (
+    typeof c.on === 'function' &&
+    typeof c.off === 'function' &&
+    typeof c.listenerCount === 'function'
+  )
+}
+
+/**
+ * Sessions in Redis or Redis Cluster (original `Aioredis`), shared by every
+ * process and host using the same Redis. Takes the client you already have.
+ *
+ * Capabilities: a distributed lock with lease renewal and a fencing check on
+ * writes (lock + read in one round trip, write + unlock in one), `touch`
+ * without rewriting data, and a per-user index for listing and revoking a
+ * user's sessions. Every operation has a deadline (`commandTimeout`).
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'redis'
+ * import { RedisStore } from 'latchkey/stores/redis'
+ * const client = await createClient({ url: process.env.REDIS_URL }).connect()
+ * const sessions = new Sessions({ store: new RedisStore({ client }) })
+ * ```
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis'
+ * const store = new RedisStore({ client: new Redis(process.env.REDIS_URL), prefix: 'myapp:' })
+ * ```
+ */
+export class RedisStore implements SessionStore {
+  readonly name = 'redis'
+  readonly #redis: RedisCommands
+  readonly #keys: KeyLayout
+  readonly #timeoutMs: number
+  readonly #retryCapMs: number
+  readonly #leases = new Set<RedisLease>()
+  readonly #host: LeaseHost
+  #detach: (() => void) | undefined
+
+  constructor(options: RedisStoreOptions) {
+    if (typeof options !== 'object' || options === null)
+      throw new SessionConfigError('RedisStore needs options with a `client`')
+    const prefix = options.prefix ?? 'latchkey:'
+    if (typeof prefix !== 'string' || /[{}]/.test(prefix))
+      throw new SessionConfigError(`prefix must be a string without { or }, got ${String(prefix)}`)
+    this.#redis = new RedisCommands(options.client)
+    this.#keys = new KeyLayout(prefix)
+    this.#timeoutMs = positiveSeconds(options.commandTimeout ?? 2, 'commandTimeout') * 1000
+    this.#retryCapMs = positiveSeconds(options.lockRetryDelay ?? 0.025, 'lockRetryDelay') * 1000
+    this.#host = {
+      run: (operation, script, keys, args) =>
+        this.#deadline(operation, () => this.#redis.eval(script, keys, args)),
+      index: (userId, key, ttlSeconds) => this.#index(userId, key, ttlSeconds),
+      ended: (lease) => this.#leases.delete(lease),
+    }
+    this.#guardClientErrors(options.client)
+  }
+
+  async get(key: string): Promise<SessionRecord | undefined> {
+    const data = this.#keys.data(key)
+    return this.#deadline('get', async () =>
+      decodeRecord(await this.#redis.command(data, ['HMGET', data, 'r', 's', 'e'])),
+    )
+  }
+
+  async set(key: string, record: SessionRecord, ttlSeconds: number): Promise<void> {
+    if (record.userId !== undefined) await this.#index(record.userId, key, ttlSeconds)
+    await this.#eval(
+      'set',
+      SET,
+      [this.#keys.data(key)],
+      [...encodeRecord(record), String(ttlSeconds)],
+    )
+  }
+
+  async delete(key: string): Promise<void> {
+    const data = this.#keys.data(key)
+    await this.#deadline('delete', () => this.#redis.command(data, ['DEL', data]))
+  }
+
+  async touch(
+    key: string,
+    times: Pick<SessionRecord, 'lastSeenAt' | 'expiresAt'>,
+    ttlSeconds: number,
+  ): Promise<boolean> {
+    const userId = await this.#eval(
+      'touch',
+      TOUCH,
+      [this.#keys.data(key)],
+      [String(times.lastSeenAt), String(times.expiresAt), String(ttlSeconds)],
+    )
+    if (userId === null || userId === undefined) return false
+    if (String(userId) !== '') await this.#index(String(userId), key, ttlSeconds)
+    return true
+  }
+
+  /**
+   * Takes the session's lock for `leaseMs` (renewed while held) and reads the
+   * record in the same script. Busy: retries with jittered exponential backoff
+   * up to `lockRetryDelay` until `waitMs` has passed.
+   *
+   * @throws {SessionLockTimeoutError} when the lock stays busy for `waitMs`.
+   * @throws {SessionStoreError} when Redis fails or misses `commandTimeout`.
+   */
+  async lock(key: string, options: StoreLockOptions): Promise<StoreLease> {
+    const keys: [string, string] = [this.#keys.data(key), this.#keys.lock(key)]
+    const token = randomBytes(16).toString('base64url')
+    const leaseMs = String(Math.max(1, Math.ceil(options.leaseMs)))
+    const deadline = Date.now() + options.waitMs
+    for (let attempt = 0; ; attempt++) {
+      let taken: boolean
+      let record: SessionRecord | undefined
+      try {
+        const [flag, read] = (await this.#eval('lock', LOCK, keys, [token, leaseMs])) as unknown[]
+        taken = Number(flag) === 1
+        record = taken ? decodeRecord(read) : undefined
+      } catch (error) {
+        // The script may have run (or still run once Redis answers): release what it took.
+        this.#redis.eval(COMMIT, keys, [token, 'none']).catch(() => {})
+        if (isSessionError(error)) throw error
+        throw new SessionStoreError(this.name, `lock failed: ${reason(error)}`, { cause: error })
+      }
+      if (taken) {
+        const lease = new RedisLease(this.#host, key, keys, token, Number(leaseMs), record)
+        this.#leases.add(lease)
+        return lease
+      }
+      const remaining = deadline - Date.now()
+      if (remaining <= 0) throw new SessionLockTimeoutError(options.waitMs / 1000)
+      const ceiling = Math.min(this.#retryCapMs, FIRST_RETRY_MS * 2 ** attempt)
+      await sleep(Math.min(remaining, ceiling / 2 + (Math.random() * ceiling) / 2), undefined, {
+        ref: false,
+      })
+    }
+  }
+
+  /**
+   * The live sessions of a user. Works per key in a cluster (the index and the
+   * sessions are in different slots); entries whose session ended or changed
+   * user are pruned from the index.
+   */
+  async listByUser(userId: string): Promise<IndexedSession[]> {
+    const index = this.#keys.user(userId)
+    const now = Date.now()
+    const members = await this.#deadline('listByUser', () =>
+      this.#redis.command(index, ['ZRANGEBYSCORE', index, String(now), '+inf']),
+    )
+    const keys = (members as unknown[]).map(String)
+    const found = await Promise.all(
+      keys.map(async (key) => {
+        const data = this.#keys.data(key)
+        return this.#deadline('listByUser', async () => {
+          const reply = (await this.#redis.command(data, [
+            'HMGET',
+            data,
+            'r',
+            's',
+            'e',
+            'u',
+          ])) as unknown[]
+          const record = decodeRecord(reply, now)
+          return record && String(reply[3]) === userId ? { key, record } : undefined
+        })
+      }),
+    )
+    const stale = keys.filter((_, i) => found[i] === undefined)
+    if (stale.length > 0)
+      await this.#deadline('listByUser', () =>
+        this.#redis.command(index, ['ZREM', index, ...stale]),
+      )
+    return found.filter((entry) => entry !== undefined)
+  }
+
+  /**
+   * Deletes a user's sessions but `exceptKey`, each with a script that checks
+   * the session still belongs to the user. Sessions locked by a request stay
+   * deleted: that request's save finds no record.
+   */
+  async deleteByUser(userId: string, options: { exceptKey?: string } = {}): Promise<string[]> {
+    const index = this.#keys.user(userId)
+    const members = await this.#deadline('deleteByUser', () =>
+      this.#redis.command(index, ['ZRANGE', index, '0', '-1']),
+    )
+    const keys = (members as unknown[]).map(String).filter((key) => key !== options.exceptKey)
+    const deleted = await Promise.all(
+      keys.map(
+        async (key) =>
+          Number(
+            await this.#eval('deleteByUser', DELETE_IF_USER, [this.#keys.data(key)], [userId]),
+          ) === 1,
+      ),
+    )
+    if (keys.length > 0)
+      await this.#deadline('deleteByUser', () =>
+        this.#redis.command(index, ['ZREM', index, ...keys]),
+      )
+    return keys.filter((_, i) => deleted[i])
+  }
+
+  /**
+   * Stops the renewal of leases still held (they then end with their lease)
+   * and removes the error listener the store added. Never closes your client.
+   */
+  async close(): Promise<void> {
+    for (const lease of this.#leases) lease.stopRenewal()
+    this.#leases.clear()
+    this.#detach?.()
+    this.#detach = undefined
+  }
+
+  async #index(userId: string, key: string, ttlSeconds: number): Promise<void> {
+    const now = Date.now()
+    const ttlMs = ttlSeconds * 1000
+    await this.#eval(
+      'index',
+      INDEX,
+      [this.#keys.user(userId)],
+      [String(now + ttlMs), key, String(now), String(ttlMs)],
+    )
+  }
+
+  #eval(operation: string, script: Script, keys: string[], args: string[]): Promise<unknown> {
+    return this.#deadline(operation, () => this.#redis.eval(script, keys, args))
+  }
+
+  /** Runs a Redis call under `commandTimeout`; any failure becomes `SessionStoreError`. */
+  async #deadline<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined
+    const pending = (async () => call())()
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new SessionStoreError(
+              this.name,
+              `${operation}: no answer from Redis within ${this.#timeoutMs / 1000}s`,
+            ),
+          ),
+        this.#timeoutMs,
+      )
+    })
+    try {
+      return await Promise.race([pending, late])
+    } catch (error) {
+      if (isSessionError(error)) throw error
+      throw new SessionStoreError(this.name, `${operation} failed: ${reason(error)}`, {
+        cause: error,
+      })
+    } finally {
+      clearTimeout(timer)
+      // A reply arriving after the deadline must not become an unhandled rejection.
+      pending.catch(() => {})
+    }
+  }
+
+  /**
+   * node-redis throws an `error` event nobody listens to, which would end the
+   * process when Redis goes away. When the client has no listener, the store
+   * adds one that reports as a Node warning (rate-limited) and removes it on close.
+   */
+  #guardClientErrors(client: unknown): void {
+    if (!isErrorEmitter(client) || client.listenerCount('error') > 0) return
+    let lastWarning = 0
+    const listener = (error: unknown) => {
+      const now = Date.now()
+      if (now - lastWarning < CLIENT_WARNING_INTERVAL_MS) return
+      lastWarning = now
+      process.emitWarning(`latchkey: the Redis client reported: ${reason(error)}`, {
+        code: 'LATCHKEY_REDIS_CLIENT_ERROR',
+      })
+    }
+    client.on('error', listener)
+    this.#detach = () => client.off('error', listener)
+  }
+}
