@@ -1,5 +1,7 @@
+import type { AuthSessions } from '../auth/auth-sessions.js'
 import { SessionConfigError, SessionError, SessionUnavailableError } from '../core/errors.js'
 import type { Sessions } from '../core/manager.js'
+import type { RequestInfo, Session } from '../core/session.js'
 
 /** A manager as adapters see it, whatever its data type. */
 // biome-ignore lint/suspicious/noExplicitAny: adapters accept managers of any data type
@@ -45,4 +47,64 @@ export function errorResponse(
     headers,
     body: JSON.stringify({ error: message, code: error.code }),
   }
+}
+
+/** The HTTP answer for an error that escaped a commit: ours mapped, anything else a plain 500. */
+export function failureResponse(error: unknown): {
+  status: number
+  headers: Record<string, string>
+  body: string
+} {
+  return (
+    errorResponse(error) ?? {
+      status: 500,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ error: 'Internal Server Error' }),
+    }
+  )
+}
+
+/**
+ * Opens one session per manager for a request (no I/O) and hands each to
+ * `attach` under the manager's request property.
+ */
+export function openSessions(
+  managers: readonly AnySessions[],
+  request: RequestInfo,
+  attach: (name: string, session: Session) => void,
+): Session[] {
+  return managers.map((manager) => {
+    const session: Session = manager.open(request)
+    attach(manager.name, session)
+    return session
+  })
+}
+
+/**
+ * Commits every session of a request and returns their `Set-Cookie` values.
+ * All are committed even when one fails, so no lock stays held; the first
+ * failure is then thrown.
+ */
+export async function commitSessions(sessions: readonly Session[]): Promise<string[]> {
+  if (sessions.length === 1) return (sessions[0] as Session).commit()
+  const results = await Promise.allSettled(sessions.map((session) => session.commit()))
+  const cookies: string[] = []
+  for (const result of results) {
+    if (result.status === 'rejected') throw result.reason
+    cookies.push(...result.value)
+  }
+  return cookies
+}
+
+/** Checks the manager given to a `loginRequired` guard, when the route is defined. */
+// biome-ignore lint/suspicious/noExplicitAny: a manager of any data and user type
+export function checkAuthManager(auth: AuthSessions<any, any>): void {
+  if (typeof auth?.open !== 'function' || typeof auth.logoutEverywhere !== 'function')
+    throw new SessionConfigError('loginRequired() takes an AuthSessions manager')
+}
+
+/** Checks a guard's `onUnauthenticated` option; `shape` shows the expected signature. */
+export function checkUnauthenticatedHandler(handler: unknown, shape: string): void {
+  if (handler !== undefined && typeof handler !== 'function')
+    throw new SessionConfigError(`onUnauthenticated must be a function ${shape}`)
 }

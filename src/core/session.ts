@@ -67,6 +67,8 @@ interface Held {
   action: Action
   /** Counts lock generations so a released handle cannot touch a later lock. */
   generation: number
+  /** The save and unlock in progress once the outermost level was released. */
+  saving: Promise<void> | undefined
 }
 
 type CookieOutcome = 'set' | 'delete' | undefined
@@ -486,6 +488,7 @@ export class Session<Data extends SessionData = SessionData> {
         changed: false,
         action: 'none',
         generation: this.#generation,
+        saving: undefined,
       }
       this.#identified = true
       this.#loaded = true
@@ -513,6 +516,7 @@ export class Session<Data extends SessionData = SessionData> {
       changed: false,
       action: 'none',
       generation: this.#generation,
+      saving: undefined,
     }
   }
 
@@ -544,14 +548,16 @@ export class Session<Data extends SessionData = SessionData> {
   async #releaseLevel(generation: number): Promise<void> {
     const held = this.#held
     if (!held || held.generation !== generation) return
+    // A commit racing the handler's own release (Express responding inside `await using`)
+    // waits for the save already running instead of saving twice.
+    if (held.saving) return held.saving
     held.depth--
     if (held.depth > 0) return
-    try {
-      await this.#save(held)
-    } finally {
+    held.saving = this.#save(held).finally(() => {
       this.#held = undefined
       held.release?.()
-    }
+    })
+    return held.saving
   }
 
   /** Writes what the locked section changed, then releases the store lease. */

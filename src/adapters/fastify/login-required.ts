@@ -8,8 +8,8 @@ import {
   resolveGuard,
 } from '../../auth/guard.js'
 import type { RegisteredUser } from '../../auth/register.js'
-import { SessionConfigError } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
+import { checkAuthManager, checkUnauthenticatedHandler } from '../shared.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -50,12 +50,10 @@ export function loginRequired(
   auth: AuthSessions<any, any>,
   options: LoginRequiredOptions = {},
 ): preHandlerAsyncHookHandler {
-  if (typeof auth?.open !== 'function' || typeof auth.logoutEverywhere !== 'function')
-    throw new SessionConfigError('loginRequired() takes an AuthSessions manager')
+  checkAuthManager(auth)
   const guard = resolveGuard(options)
   const { onUnauthenticated } = options
-  if (onUnauthenticated !== undefined && typeof onUnauthenticated !== 'function')
-    throw new SessionConfigError('onUnauthenticated must be a function (request, reply) => …')
+  checkUnauthenticatedHandler(onUnauthenticated, '(request, reply) => …')
   const name = auth.name
   return async function loginRequiredHook(request, reply) {
     const session = requireAuthSession((request as unknown as Record<string, unknown>)[name], name)

@@ -155,15 +155,16 @@ export class RedisStore implements SessionStore {
     key: string,
     times: Pick<SessionRecord, 'lastSeenAt' | 'expiresAt'>,
     ttlSeconds: number,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const userId = await this.#eval(
       'touch',
       TOUCH,
       [this.#keys.data(key)],
       [String(times.lastSeenAt), String(times.expiresAt), String(ttlSeconds)],
     )
-    if (userId !== null && userId !== undefined && String(userId) !== '')
-      await this.#index(String(userId), key, ttlSeconds)
+    if (userId === null || userId === undefined) return false
+    if (String(userId) !== '') await this.#index(String(userId), key, ttlSeconds)
+    return true
   }
 
   /**

@@ -1,0 +1,90 @@
+/**
+ * Hono 4 middleware: `import { latchkey } from 'latchkey/hono'`. Runs wherever
+ * Hono runs (Node, Bun, Deno, workers) with a store reachable from there.
+ * @module
+ */
+import type { Context, MiddlewareHandler } from 'hono'
+import { isSessionError } from '../../core/errors.js'
+import type { RegisteredData } from '../../core/register.js'
+import type { Session } from '../../core/session.js'
+import {
+  type AnySessions,
+  checkManagers,
+  commitSessions,
+  errorResponse,
+  failureResponse,
+  openSessions,
+} from '../shared.js'
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The request's session from a `Sessions` manager with the default name. */
+    session: Session<RegisteredData<'session'>>
+  }
+}
+
+/**
+ * The latchkey middleware: sets one session per manager as a context variable
+ * (`c.get(manager.name)`), then, once the handler has produced its response,
+ * saves them and appends their cookies to it.
+ *
+ * A session error escaping a handler (which Hono's default `onError` turns
+ * into a 500) is answered as JSON: 503 with `Retry-After` for a lock timeout or
+ * a store outage, 500 otherwise. So is a failure to save.
+ *
+ * Session changes must be made before the handler returns its response; a
+ * streaming callback runs after the session was saved.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono()
+ * app.use(latchkey(sessions))
+ * app.post('/inc', async (c) => {
+ *   await using s = await c.get('session').lock()
+ *   s.set('n', (s.get('n') ?? 0) + 1)
+ *   return c.json({ n: s.get('n') })
+ * })
+ * ```
+ */
+export function latchkey(...managers: AnySessions[]): MiddlewareHandler {
+  checkManagers(managers)
+  return async (c, next) => {
+    const request = { cookie: c.req.header('cookie'), userAgent: c.req.header('user-agent') }
+    const sessions = openSessions(managers, request, (name, session) => {
+      c.set(name as 'session', session)
+    })
+    try {
+      await next()
+    } catch (error) {
+      // Only when no onError is in the chain (Hono normally catches); still release the locks.
+      await commitSessions(sessions).catch(() => undefined)
+      throw error
+    }
+    const escaped = c.error && c.res.status === 500 ? errorResponse(c.error) : undefined
+    if (escaped) replace(c, escaped)
+    let cookies: string[]
+    try {
+      cookies = await commitSessions(sessions)
+    } catch (error) {
+      if (!isSessionError(error)) console.error('latchkey: saving the session failed', error)
+      replace(c, failureResponse(error))
+      return
+    }
+    if (cookies.length === 0) return
+    try {
+      for (const cookie of cookies) c.res.headers.append('set-cookie', cookie)
+    } catch {
+      // Headers of some responses (Response.redirect, a fetch() passed through) are immutable.
+      c.res = new Response(c.res.body, c.res)
+      for (const cookie of cookies) c.res.headers.append('set-cookie', cookie)
+    }
+  }
+}
+
+function replace(c: Context, answer: ReturnType<typeof failureResponse>): void {
+  // Unset first: assigning over a response merges the old one's headers into the new.
+  c.res = undefined
+  c.res = new Response(answer.body, { status: answer.status, headers: answer.headers })
+}
+
+export { type LoginRequiredOptions, loginRequired } from './login-required.js'

@@ -1,0 +1,86 @@
+/**
+ * Koa 2 and 3 middleware: `import { latchkey } from 'latchkey/koa'`.
+ * @module
+ */
+import type { Context, Middleware } from 'koa'
+import { isSessionError } from '../../core/errors.js'
+import type { RegisteredData } from '../../core/register.js'
+import type { Session } from '../../core/session.js'
+import {
+  type AnySessions,
+  checkManagers,
+  commitSessions,
+  failureResponse,
+  openSessions,
+} from '../shared.js'
+
+declare module 'koa' {
+  interface DefaultContext {
+    /** The request's session from a `Sessions` manager with the default name. */
+    session: Session<RegisteredData<'session'>>
+  }
+}
+
+/**
+ * The latchkey middleware: attaches one session per manager to every context
+ * (as `ctx[manager.name]`), then, once the downstream middleware has finished
+ * and before Koa responds, saves them and appends their cookies. Register it
+ * first, before the middleware that uses sessions.
+ *
+ * A session error escaping downstream, or a failure to save, is answered as
+ * JSON: 503 with `Retry-After` for a lock timeout or a store outage, 500
+ * otherwise. Other errors are rethrown to Koa after the sessions are saved.
+ *
+ * @example
+ * ```ts
+ * const app = new Koa()
+ * app.use(latchkey(sessions))
+ * app.use(async (ctx) => {
+ *   await using s = await ctx.session.lock()
+ *   s.set('n', (s.get('n') ?? 0) + 1)
+ *   ctx.body = { n: s.get('n') }
+ * })
+ * ```
+ */
+export function latchkey(...managers: AnySessions[]): Middleware {
+  checkManagers(managers)
+  return async (ctx, next) => {
+    const request = {
+      cookie: ctx.get('cookie') || undefined,
+      userAgent: ctx.get('user-agent') || undefined,
+    }
+    const sessions = openSessions(managers, request, (name, session) => {
+      ;(ctx as unknown as Record<string, unknown>)[name] = session
+    })
+    let escaped: unknown
+    let failed = false
+    try {
+      await next()
+    } catch (error) {
+      escaped = error
+      failed = true
+    }
+    let cookies: string[]
+    try {
+      cookies = await commitSessions(sessions)
+    } catch (error) {
+      if (!isSessionError(error)) ctx.app.emit('error', error, ctx)
+      answer(ctx, failureResponse(error))
+      return
+    }
+    if (failed) {
+      if (!isSessionError(escaped)) throw escaped
+      answer(ctx, failureResponse(escaped))
+    }
+    for (const cookie of cookies) ctx.append('set-cookie', cookie)
+  }
+}
+
+function answer(ctx: Context, { status, headers, body }: ReturnType<typeof failureResponse>): void {
+  for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name)
+  ctx.set(headers)
+  ctx.status = status
+  ctx.body = body
+}
+
+export { type LoginRequiredOptions, loginRequired } from './login-required.js'

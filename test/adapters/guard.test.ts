@@ -1,0 +1,149 @@
+/**
+ * loginRequired's options on Express, Hono and Koa (the matrix has the
+ * default 401 and redirect): onUnauthenticated, exempt methods, a guard used
+ * without latchkey(), options checked at creation.
+ */
+import { once } from 'node:events'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import express from 'express'
+import { Hono } from 'hono'
+import Koa from 'koa'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as expressAdapter from '../../src/adapters/express/index.js'
+import * as honoAdapter from '../../src/adapters/hono/index.js'
+import * as koaAdapter from '../../src/adapters/koa/index.js'
+import { AuthSessions } from '../../src/index.js'
+import { MemoryStore } from '../../src/stores/memory/index.js'
+import { request } from '../support/http.js'
+
+type Start = (auth: AuthSessions) => Server
+
+/**
+ * Each app: /custom answers 404 through onUnauthenticated, /silent has an
+ * onUnauthenticated that sends nothing, /strict guards OPTIONS too, /bare is
+ * guarded without latchkey() registered.
+ */
+const apps: Record<string, Start> = {
+  express(auth) {
+    const { latchkey, loginRequired } = expressAdapter
+    const app = express()
+    const ok = (_req: express.Request, res: express.Response) => {
+      res.json({ ok: true })
+    }
+    app.get('/bare', loginRequired(auth), ok)
+    app.use(latchkey(auth))
+    app.get(
+      '/custom',
+      loginRequired(auth, { onUnauthenticated: (_req, res) => res.status(404).json({ nope: 1 }) }),
+      ok,
+    )
+    app.get('/silent', loginRequired(auth, { onUnauthenticated: () => undefined }), ok)
+    app.options('/strict', loginRequired(auth, { exemptMethods: [] }), ok)
+    app.options('/lenient', loginRequired(auth), ok)
+    return app.listen(0, '127.0.0.1')
+  },
+  hono(auth) {
+    const { latchkey, loginRequired } = honoAdapter
+    const app = new Hono()
+    app.get('/bare', loginRequired(auth), (c) => c.json({ ok: true }))
+    app.use('/*', async (c, next) => (c.req.path === '/bare' ? next() : latchkey(auth)(c, next)))
+    app.get(
+      '/custom',
+      loginRequired(auth, { onUnauthenticated: (c) => c.json({ nope: 1 }, 404) }),
+      (c) => c.json({ ok: true }),
+    )
+    app.get('/silent', loginRequired(auth, { onUnauthenticated: () => undefined }), (c) =>
+      c.json({ ok: true }),
+    )
+    app.options('/strict', loginRequired(auth, { exemptMethods: [] }), (c) => c.json({ ok: true }))
+    app.options('/lenient', loginRequired(auth), (c) => c.json({ ok: true }))
+    return serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server
+  },
+  koa(auth) {
+    const { latchkey, loginRequired } = koaAdapter
+    const app = new Koa()
+    app.silent = true
+    const routes = new Map<string, koaAdapter.LoginRequiredOptions>([
+      [
+        '/custom',
+        { onUnauthenticated: (ctx) => Object.assign(ctx, { status: 404, body: { nope: 1 } }) },
+      ],
+      ['/silent', { onUnauthenticated: () => undefined }],
+      ['/strict', { exemptMethods: [] }],
+      ['/lenient', {}],
+      ['/bare', {}],
+    ])
+    const guards = new Map(
+      [...routes].map(([path, options]) => [path, loginRequired(auth, options)]),
+    )
+    const session = latchkey(auth)
+    app.use(async (ctx, next) => (ctx.path === '/bare' ? next() : session(ctx, next)))
+    app.use(async (ctx) => {
+      const guard = guards.get(ctx.path)
+      if (!guard) return
+      await guard(ctx, async () => {
+        ctx.body = { ok: true }
+      })
+    })
+    return app.listen(0, '127.0.0.1')
+  },
+}
+
+describe.each(Object.entries(apps))('%s loginRequired', (_name, start) => {
+  const auth = new AuthSessions({ store: new MemoryStore() })
+  let server: Server
+  let base = ''
+  beforeAll(async () => {
+    server = start(auth)
+    if (!server.listening) await once(server, 'listening')
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(async () => {
+    server.closeAllConnections()
+    server.close()
+    await auth.close()
+  })
+
+  it('onUnauthenticated answers instead of the default', async () => {
+    const reply = await request(`${base}/custom`)
+    expect(reply.status).toBe(404)
+    expect(reply.json()).toEqual({ nope: 1 })
+  })
+
+  it('an onUnauthenticated that answers nothing leaves the default 401', async () => {
+    const reply = await request(`${base}/silent`)
+    expect(reply.status).toBe(401)
+    expect(reply.json()).toEqual({ error: 'Unauthorized', message: 'Login required' })
+  })
+
+  it('OPTIONS passes by default; exemptMethods: [] guards it too', async () => {
+    expect((await request(`${base}/lenient`, { method: 'OPTIONS' })).status).toBe(200)
+    expect((await request(`${base}/strict`, { method: 'OPTIONS' })).status).toBe(401)
+  })
+
+  it('a guard used without latchkey() fails with a usage error, not a silent pass', async () => {
+    const reply = await request(`${base}/bare`)
+    expect(reply.status).toBe(500)
+    expect(reply.body).not.toContain('"ok"')
+  })
+})
+
+describe.each([
+  ['express', expressAdapter.loginRequired],
+  ['hono', honoAdapter.loginRequired],
+  ['koa', koaAdapter.loginRequired],
+] as Array<[string, (auth: unknown, options?: unknown) => unknown]>)(
+  '%s loginRequired options',
+  (_name, loginRequired) => {
+    const auth = new AuthSessions({ store: new MemoryStore() })
+    it('are checked when the guard is created', () => {
+      const config = expect.objectContaining({ code: 'LATCHKEY_CONFIG' })
+      expect(() => loginRequired({ store: auth.store })).toThrow(config)
+      expect(() => loginRequired(auth, { redirectTo: 'https://evil.test/' })).toThrow(config)
+      expect(() => loginRequired(auth, { onUnauthenticated: 'nope' })).toThrow(config)
+      expect(() => loginRequired(auth, { redirectTo: '/login' })).not.toThrow()
+    })
+  },
+)

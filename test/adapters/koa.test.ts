@@ -1,0 +1,45 @@
+/** Koa-only paths (test/adapters/matrix.test.ts has the shared behaviour). */
+import { once } from 'node:events'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import Koa from 'koa'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { latchkey } from '../../src/adapters/koa/index.js'
+import { Sessions } from '../../src/index.js'
+import { MemoryStore } from '../../src/stores/memory/index.js'
+import { request } from '../support/http.js'
+
+describe('koa', () => {
+  const sessions = new Sessions({ store: new MemoryStore(), warnLock: false })
+  const errors: unknown[] = []
+  let server: Server
+  let base = ''
+  beforeAll(async () => {
+    const app = new Koa()
+    app.on('error', (error) => errors.push(error))
+    app.use(latchkey(sessions))
+    app.use(async (ctx) => {
+      await ctx.session.set('raw', true)
+      // The app answers on the raw response itself: the session is saved, the cookie cannot follow.
+      ctx.respond = false
+      ctx.res.writeHead(200, { 'content-type': 'text/plain' })
+      ctx.res.end('raw')
+    })
+    server = app.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(async () => {
+    server.closeAllConnections()
+    server.close()
+    await sessions.close()
+  })
+
+  it('a response the app wrote itself (ctx.respond = false) is left alone, without an error', async () => {
+    const reply = await request(`${base}/`)
+    expect(reply.status).toBe(200)
+    expect(reply.body).toBe('raw')
+    expect(reply.setCookies).toEqual([])
+    expect(errors).toEqual([])
+  })
+})
