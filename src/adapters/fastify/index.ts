@@ -7,6 +7,7 @@ import fp from 'fastify-plugin'
 import { SessionUnavailableError } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
 import type { Session } from '../../core/session.js'
+import { isCookieSealer } from '../../core/store.js'
 import { type AnySessions, checkManagers, errorResponse } from '../shared.js'
 
 declare module 'fastify' {
@@ -16,14 +17,33 @@ declare module 'fastify' {
   }
 }
 
+/** The sessions a request has used, in the order they were first used. */
 const OPEN = Symbol('latchkey.open')
 
-interface Tracked {
-  [OPEN]?: Session[]
+type Tracked = FastifyRequest & { [OPEN]: Session[] | null }
+
+/** The request's session of `manager`, opened on first use. */
+function sessionOf(request: FastifyRequest, manager: AnySessions, slot: symbol): Session {
+  const tracked = request as Tracked & Record<symbol, Session | null>
+  let session = tracked[slot]
+  if (!session) {
+    session = manager.open({
+      cookie: request.headers.cookie,
+      userAgent: request.headers['user-agent'],
+    })
+    tracked[slot] = session
+    if (tracked[OPEN]) tracked[OPEN].push(session)
+    else tracked[OPEN] = [session]
+  }
+  return session
 }
 
-function sessionsOf(request: FastifyRequest): Session[] {
-  return (request as FastifyRequest & Tracked)[OPEN] ?? []
+/** Takes the request's open sessions; later calls get none. */
+function takeOpen(request: FastifyRequest): Session[] | null {
+  const tracked = request as Tracked
+  const open = tracked[OPEN]
+  tracked[OPEN] = null
+  return open
 }
 
 /**
@@ -46,58 +66,83 @@ function sessionsOf(request: FastifyRequest): Session[] {
 export function latchkey(...managers: AnySessions[]): FastifyPluginAsync {
   checkManagers(managers)
   const plugin = async (app: FastifyInstance): Promise<void> => {
-    for (const manager of managers) {
-      if (!app.hasRequestDecorator(manager.name)) app.decorateRequest(manager.name, null)
+    if (!app.hasRequestDecorator(OPEN)) app.decorateRequest(OPEN, null)
+    const slots = managers.map((manager) => ({ manager, slot: Symbol(manager.name) }))
+    for (const { manager, slot } of slots) {
+      app.decorateRequest(slot, null)
+      // A session is made when a handler first uses it: untouched routes cost nothing.
+      app.decorateRequest(manager.name, {
+        getter(this: FastifyRequest) {
+          return sessionOf(this, manager, slot)
+        },
+      })
     }
+    // A cookie sealed under an old key is re-issued on the next response, used or not.
+    const sealed = slots.filter(({ manager }) => isCookieSealer(manager.store))
 
-    app.addHook('onRequest', async (request) => {
-      const cookie = request.headers.cookie
-      const userAgent = request.headers['user-agent']
-      const open: Session[] = []
-      for (const manager of managers) {
-        const session = manager.open({ cookie, userAgent })
-        ;(request as unknown as Record<string, unknown>)[manager.name] = session
-        open.push(session)
-      }
-      ;(request as FastifyRequest & Tracked)[OPEN] = open
-    })
-
-    app.addHook('onError', async (_request, reply, error) => {
+    app.addHook('onError', (_request, reply, error, done) => {
       if (error instanceof SessionUnavailableError)
         reply.header('retry-after', String(error.retryAfter))
+      done()
     })
 
-    app.addHook('onSend', async (request, reply, payload) => {
-      const open = sessionsOf(request)
-      ;(request as FastifyRequest & Tracked)[OPEN] = []
-      try {
-        for (const session of open) {
-          for (const cookie of await session.commit()) reply.header('set-cookie', cookie)
-        }
-        return payload
-      } catch (error) {
-        const answer = errorResponse(error)
-        if (!answer) throw error
-        request.log.error({ err: error }, 'latchkey: saving the session failed')
-        reply.removeHeader('set-cookie')
-        reply.code(answer.status)
-        for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value)
-        return answer.body
+    app.addHook('onSend', (request, reply, payload, done) => {
+      if (request.headers.cookie !== undefined) {
+        for (const { manager, slot } of sealed) sessionOf(request, manager, slot)
       }
+      const open = takeOpen(request)
+      if (!open) {
+        done(null, payload)
+        return
+      }
+      commitAll(open).then(
+        (cookies) => {
+          for (const cookie of cookies) reply.header('set-cookie', cookie)
+          done(null, payload)
+        },
+        (error: unknown) => {
+          const answer = errorResponse(error)
+          if (!answer) {
+            done(error as Error)
+            return
+          }
+          request.log.error({ err: error }, 'latchkey: saving the session failed')
+          reply.removeHeader('set-cookie')
+          reply.code(answer.status)
+          for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value)
+          done(null, answer.body)
+        },
+      )
     })
 
     // A reply that never reached onSend (hijacked, aborted) must still release held locks.
-    app.addHook('onResponse', async (request) => {
-      for (const session of sessionsOf(request)) {
-        await session
-          .commit()
-          .catch((error: unknown) =>
-            request.log.error({ err: error }, 'latchkey: releasing the session failed'),
-          )
+    app.addHook('onResponse', (request, _reply, done) => {
+      const open = takeOpen(request)
+      if (!open) {
+        done()
+        return
       }
+      commitAll(open).then(
+        () => done(),
+        (error: unknown) => {
+          request.log.error({ err: error }, 'latchkey: releasing the session failed')
+          done()
+        },
+      )
     })
   }
   return fp(plugin, { fastify: '5.x', name: 'latchkey' })
+}
+
+/** Commits every session (all of them, even after one fails) and returns their cookies. */
+async function commitAll(open: Session[]): Promise<string[]> {
+  const settled = await Promise.allSettled(open.map((session) => session.commit()))
+  const cookies: string[] = []
+  for (const outcome of settled) {
+    if (outcome.status === 'rejected') throw outcome.reason
+    cookies.push(...outcome.value)
+  }
+  return cookies
 }
 
 export { type LoginRequiredOptions, loginRequired } from './login-required.js'
