@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
   isSessionError,
@@ -177,7 +177,7 @@ export class RedisStore implements SessionStore {
    */
   async lock(key: string, options: StoreLockOptions): Promise<StoreLease> {
     const keys: [string, string] = [this.#keys.data(key), this.#keys.lock(key)]
-    const token = randomBytes(16).toString('base64url')
+    const token = randomUUID()
     const leaseMs = String(Math.max(1, Math.ceil(options.leaseMs)))
     const deadline = Date.now() + options.waitMs
     for (let attempt = 0; ; attempt++) {
