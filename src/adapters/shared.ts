@@ -81,19 +81,22 @@ export function openSessions(
 }
 
 /**
- * Commits every session of a request and returns their `Set-Cookie` values.
- * All are committed even when one fails, so no lock stays held; the first
- * failure is then thrown.
+ * Finishes every session of a request (`Session.finish`) and returns their
+ * `Set-Cookie` values: synchronously when none needs I/O, else a promise. All
+ * are finished even when one fails, so no lock stays held; the first failure
+ * is then thrown (rejected).
  */
-export async function commitSessions(sessions: readonly Session[]): Promise<string[]> {
-  if (sessions.length === 1) return (sessions[0] as Session).commit()
-  const results = await Promise.allSettled(sessions.map((session) => session.commit()))
-  const cookies: string[] = []
-  for (const result of results) {
-    if (result.status === 'rejected') throw result.reason
-    cookies.push(...result.value)
-  }
-  return cookies
+export function finishSessions(sessions: readonly Session[]): string[] | Promise<string[]> {
+  const results = sessions.map((session) => session.finish())
+  if (results.every((result) => Array.isArray(result))) return (results as string[][]).flat()
+  return Promise.allSettled(results).then((settled) => {
+    const cookies: string[] = []
+    for (const outcome of settled) {
+      if (outcome.status === 'rejected') throw outcome.reason
+      cookies.push(...outcome.value)
+    }
+    return cookies
+  })
 }
 
 /** Checks the manager given to a `loginRequired` guard, when the route is defined. */

@@ -289,8 +289,30 @@ export class Session<Data extends SessionData = SessionData> {
     this.#committed = true
     while (this.#held) await this.#releaseLevel(this.#held.generation)
     if (this.#delta.size > 0 || this.#cleared) await this.#applyDelta()
-    else if (this.#outcome === undefined) await this.#touchIfDue()
+    else await this.#touchIfDue()
     return this.#setCookie()
+  }
+
+  /**
+   * Adapter API: `commit()`, answered synchronously when finishing needs no
+   * I/O — an untouched session, a read-only one not due for a touch, one saved
+   * under its lock already — so adapters skip a promise on the hot path.
+   */
+  finish(): string[] | Promise<string[]> {
+    const settled =
+      !this.#committed &&
+      !this.#held &&
+      this.#delta.size === 0 &&
+      !this.#cleared &&
+      (this.#loaded || this.#loading === undefined) &&
+      !this.#touchDue()
+    if (!settled) return this.commit()
+    this.#committed = true
+    try {
+      return this.#setCookie()
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
   // ---- for subclasses (AuthSession) ----
@@ -630,22 +652,33 @@ export class Session<Data extends SessionData = SessionData> {
     this.#outcome = sendDeletion ? 'delete' : undefined
   }
 
-  async #touchIfDue(): Promise<void> {
+  /**
+   * Whether finishing must touch the session (sliding expiry, `touch()`) or
+   * re-issue its cookie (sealed under an old key). No I/O.
+   */
+  #touchDue(): boolean {
+    if (this.#outcome !== undefined) return false
     const { options, storage } = this.#context
-    if (storage.clientSide && this.#cookie !== undefined && !this.#loaded) {
-      // A cookie sealed under an old key is re-issued under the current one.
-      if (this.#identify()?.stale) await this.#load()
+    if (!this.#loaded) {
+      // A cookie sealed under an old key is re-issued under the current one, used or not.
+      return storage.clientSide && this.#cookie !== undefined && this.#identify()?.stale === true
     }
     const base = this.#base
     const identity = this.#identity
-    if (!this.#loaded || !base || !identity) return
-    const now = Date.now()
+    if (!base || !identity) return false
+    if (this.#touchRequested || identity.stale === true) return true
     const interval = touchInterval(base, options)
-    const due =
-      this.#touchRequested ||
-      identity.stale === true ||
-      (interval !== undefined && now - base.lastSeenAt >= interval)
-    if (!due) return
+    return interval !== undefined && Date.now() - base.lastSeenAt >= interval
+  }
+
+  async #touchIfDue(): Promise<void> {
+    if (!this.#touchDue()) return
+    const { options, storage } = this.#context
+    await this.#load()
+    const base = this.#base
+    const identity = this.#identity
+    if (!base || !identity) return
+    const now = Date.now()
     const record: SessionRecord = {
       ...base,
       lastSeenAt: now,

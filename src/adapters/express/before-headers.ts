@@ -54,7 +54,7 @@ export function hasResponded(res: ServerResponse): boolean {
  */
 export function beforeHeaders(
   res: ServerResponse,
-  prepare: () => Promise<readonly string[]>,
+  prepare: () => readonly string[] | Promise<readonly string[]>,
   fail: (error: unknown) => Answer,
 ): void {
   // Loosely typed: the calls are replayed with whatever arguments the app used.
@@ -86,12 +86,29 @@ export function beforeHeaders(
     state = 'failed'
   }
 
+  let pending: Promise<readonly string[]> | undefined
+  /** Starts `prepare` at the app's first call; cookies ready at once need no hold. */
+  const start = (): void => {
+    if (state !== 'idle') return
+    let prepared: readonly string[] | Promise<readonly string[]>
+    try {
+      prepared = prepare()
+    } catch (error) {
+      prepared = Promise.reject(error)
+    }
+    if (!Array.isArray(prepared)) {
+      pending = prepared as Promise<readonly string[]>
+      return
+    }
+    state = 'done'
+    for (const cookie of prepared as readonly string[]) res.appendHeader('set-cookie', cookie)
+  }
   const hold = (call: () => void): void => {
     queue.push(call)
-    if (state !== 'idle') return
+    if (state !== 'idle' || !pending) return
     state = 'pending'
     held.add(res)
-    prepare()
+    pending
       .then(replay, (error: unknown) => {
         state = 'failed'
         queue.length = 0
@@ -112,6 +129,7 @@ export function beforeHeaders(
 
   res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
     if (dropped()) return this
+    start()
     if (state === 'done') return writeHead.apply(this, mergeHeaders(this, args))
     hold(() => writeHead.apply(this, mergeHeaders(this, args)))
     return this
@@ -119,6 +137,7 @@ export function beforeHeaders(
 
   res.write = function (this: ServerResponse, ...args: unknown[]) {
     if (dropped()) return discard(args)
+    start()
     if (state === 'done') return write.apply(this, args)
     heldWrite = true
     hold(() => write.apply(this, args))
@@ -130,6 +149,7 @@ export function beforeHeaders(
       discard(args)
       return this
     }
+    start()
     if (state === 'done') return end.apply(this, args)
     ended = snapshot(this)
     hold(() => end.apply(this, args))
@@ -138,6 +158,7 @@ export function beforeHeaders(
 
   res.flushHeaders = function (this: ServerResponse) {
     if (dropped()) return
+    start()
     if (state === 'done') flushHeaders.call(this)
     else hold(() => flushHeaders.call(this))
   }

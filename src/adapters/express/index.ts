@@ -9,8 +9,8 @@ import type { Session } from '../../core/session.js'
 import {
   type AnySessions,
   checkManagers,
-  commitSessions,
   failureResponse,
+  finishSessions,
   openSessions,
 } from '../shared.js'
 import { beforeHeaders } from './before-headers.js'
@@ -57,7 +57,7 @@ export function latchkey(...managers: AnySessions[]): RequestHandler {
     })
     beforeHeaders(
       res,
-      () => commitSessions(sessions),
+      () => finishSessions(sessions),
       (error) => {
         if (!isSessionError(error)) console.error('latchkey: saving the session failed', error)
         return failureResponse(error)

@@ -8,7 +8,7 @@ import { SessionUnavailableError } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
 import type { Session } from '../../core/session.js'
 import { isCookieSealer } from '../../core/store.js'
-import { type AnySessions, checkManagers, errorResponse } from '../shared.js'
+import { type AnySessions, checkManagers, errorResponse, finishSessions } from '../shared.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -91,11 +91,13 @@ export function latchkey(...managers: AnySessions[]): FastifyPluginAsync {
         for (const { manager, slot } of sealed) sessionOf(request, manager, slot)
       }
       const open = takeOpen(request)
-      if (!open) {
+      const finished = open ? finishSessions(open) : []
+      if (Array.isArray(finished)) {
+        for (const cookie of finished) reply.header('set-cookie', cookie)
         done(null, payload)
         return
       }
-      commitAll(open).then(
+      finished.then(
         (cookies) => {
           for (const cookie of cookies) reply.header('set-cookie', cookie)
           done(null, payload)
@@ -122,7 +124,7 @@ export function latchkey(...managers: AnySessions[]): FastifyPluginAsync {
         done()
         return
       }
-      commitAll(open).then(
+      Promise.resolve(finishSessions(open)).then(
         () => done(),
         (error: unknown) => {
           request.log.error({ err: error }, 'latchkey: releasing the session failed')
@@ -132,17 +134,6 @@ export function latchkey(...managers: AnySessions[]): FastifyPluginAsync {
     })
   }
   return fp(plugin, { fastify: '5.x', name: 'latchkey' })
-}
-
-/** Commits every session (all of them, even after one fails) and returns their cookies. */
-async function commitAll(open: Session[]): Promise<string[]> {
-  const settled = await Promise.allSettled(open.map((session) => session.commit()))
-  const cookies: string[] = []
-  for (const outcome of settled) {
-    if (outcome.status === 'rejected') throw outcome.reason
-    cookies.push(...outcome.value)
-  }
-  return cookies
 }
 
 export { type LoginRequiredOptions, loginRequired } from './login-required.js'

@@ -10,9 +10,9 @@ import type { Session } from '../../core/session.js'
 import {
   type AnySessions,
   checkManagers,
-  commitSessions,
   errorResponse,
   failureResponse,
+  finishSessions,
   openSessions,
 } from '../shared.js'
 
@@ -57,14 +57,14 @@ export function latchkey(...managers: AnySessions[]): MiddlewareHandler {
       await next()
     } catch (error) {
       // Only when no onError is in the chain (Hono normally catches); still release the locks.
-      await commitSessions(sessions).catch(() => undefined)
+      await Promise.resolve(finishSessions(sessions)).catch(() => undefined)
       throw error
     }
     const escaped = c.error && c.res.status === 500 ? errorResponse(c.error) : undefined
     if (escaped) replace(c, escaped)
     let cookies: string[]
     try {
-      cookies = await commitSessions(sessions)
+      cookies = await finishSessions(sessions)
     } catch (error) {
       if (!isSessionError(error)) console.error('latchkey: saving the session failed', error)
       replace(c, failureResponse(error))

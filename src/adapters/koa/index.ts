@@ -9,8 +9,8 @@ import type { Session } from '../../core/session.js'
 import {
   type AnySessions,
   checkManagers,
-  commitSessions,
   failureResponse,
+  finishSessions,
   openSessions,
 } from '../shared.js'
 
@@ -62,7 +62,7 @@ export function latchkey(...managers: AnySessions[]): Middleware {
     }
     let cookies: string[]
     try {
-      cookies = await commitSessions(sessions)
+      cookies = await finishSessions(sessions)
     } catch (error) {
       if (!isSessionError(error)) ctx.app.emit('error', error, ctx)
       answer(ctx, failureResponse(error))
