@@ -387,11 +387,6 @@ export class Session<Data extends SessionData = SessionData> {
     await this.#releaseLevel(generation)
   }
 
-  /** @internal */
-  isHeldBy(generation: number): boolean {
-    return this.#held?.generation === generation
-  }
-
   // ---- internals ----
 
   #assertHeld(generation: number): Held {

@@ -1,8 +1,6 @@
 import { hash, randomBytes } from 'node:crypto'
 
-/** Length of a session id: 32 random bytes in base64url, unpadded. */
-export const SESSION_ID_LENGTH = 43
-
+/** 32 random bytes in base64url, unpadded. */
 const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/
 
 /** A new 256-bit random session id, base64url. */
