@@ -5,13 +5,12 @@
 // once per touchAfter, an hour by default, which a bench run never reaches).
 // Each of these spares it work. It takes no lock: /inc is the plain read-modify-write its docs show.
 import { readFile } from 'node:fs/promises'
-import { createServer } from 'node:http'
 import { createRequire } from 'node:module'
 import pgSession from 'connect-pg-simple'
-import express from 'express'
 import session from 'express-session'
 import pg from 'pg'
-import { COOKIE, POSTGRES_POOL_SIZE, SECRET } from '../lib/fairness.js'
+import { expressSession } from '../lib/apps.js'
+import { POSTGRES_POOL_SIZE } from '../lib/fairness.js'
 
 const TABLE_SQL = createRequire(import.meta.url).resolve('connect-pg-simple/table.sql')
 
@@ -26,40 +25,7 @@ export default {
     const pool = new pg.Pool({ host, port, user, database, max: POSTGRES_POOL_SIZE })
     await pool.query(await readFile(TABLE_SQL, 'utf8'))
     const PgStore = pgSession(session)
-    const app = express()
-    app.set('etag', false)
-    app.use(
-      session({
-        store: new PgStore({ pool, disableTouch: true, pruneSessionInterval: false }),
-        secret: SECRET,
-        resave: false,
-        saveUninitialized: false,
-        rolling: false,
-        cookie: {
-          path: COOKIE.path,
-          httpOnly: COOKIE.httpOnly,
-          secure: COOKIE.secure,
-          sameSite: COOKIE.sameSite,
-          maxAge: COOKIE.maxAge * 1000,
-        },
-      }),
-    )
-
-    app.get('/new', (req, res) => {
-      req.session.n = 0
-      res.json({ n: 0 })
-    })
-    app.get('/inc', (req, res) => {
-      const n = (req.session.n ?? 0) + 1
-      req.session.n = n
-      res.json({ n })
-    })
-    app.get('/read', (req, res) => {
-      res.json({ n: req.session.n ?? null })
-    })
-
-    const server = createServer(app)
-    server.once('close', () => pool.end())
-    return server
+    const store = new PgStore({ pool, disableTouch: true, pruneSessionInterval: false })
+    return expressSession(store, () => pool.end())
   },
 }

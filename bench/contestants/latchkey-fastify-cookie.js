@@ -12,11 +12,9 @@
 // tell nothing about the library. What a stateless store can lose is a
 // client-side race (two tabs writing different cookies), which no server can
 // prevent.
-import Fastify from 'fastify'
-import { Sessions } from 'latchkey'
-import { latchkey } from 'latchkey/fastify'
 import { CookieStore, generateKey } from 'latchkey/stores/cookie'
-import { COOKIE, COOKIE_STORE_SKIP } from '../lib/fairness.js'
+import { latchkeyFastify } from '../lib/apps.js'
+import { COOKIE_STORE_SKIP } from '../lib/fairness.js'
 
 /** @type {import('../lib/contestants.js').Contestant} */
 export default {
@@ -29,35 +27,5 @@ export default {
     { scenario: 'inc', versus: 'fastify-secure-session', atLeast: 1.0 },
     { scenario: 'inc', versus: 'iron-session', atLeast: 10 },
   ],
-  async create() {
-    const sessions = new Sessions({
-      store: new CookieStore({ keys: generateKey() }),
-      warnLock: false,
-      ttl: COOKIE.maxAge,
-      cookie: {
-        path: COOKIE.path,
-        httpOnly: COOKIE.httpOnly,
-        secure: COOKIE.secure,
-        sameSite: COOKIE.sameSite,
-      },
-    })
-    const app = Fastify({ logger: false })
-    await app.register(latchkey(sessions))
-
-    app.get('/new', async (request) => {
-      await request.session.withLock((s) => s.set('n', 0))
-      return { n: 0 }
-    })
-    app.get('/inc', async (request) =>
-      request.session.withLock((s) => {
-        const n = (s.get('n') ?? 0) + 1
-        s.set('n', n)
-        return { n }
-      }),
-    )
-    app.get('/read', async (request) => ({ n: (await request.session.get('n')) ?? null }))
-
-    await app.ready()
-    return app.server
-  },
+  create: () => latchkeyFastify(new CookieStore({ keys: generateKey() })),
 }

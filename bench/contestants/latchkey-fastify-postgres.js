@@ -2,12 +2,10 @@
 // Same routes as latchkey-fastify-memory: /inc is a locked read-modify-write
 // (the store's lease lock), /read reads without the lock. The pool has the
 // same size as the peer's.
-import Fastify from 'fastify'
-import { Sessions } from 'latchkey'
-import { latchkey } from 'latchkey/fastify'
 import { PostgresStore } from 'latchkey/stores/postgres'
 import pg from 'pg'
-import { COOKIE, POSTGRES_POOL_SIZE } from '../lib/fairness.js'
+import { latchkeyFastify } from '../lib/apps.js'
+import { POSTGRES_POOL_SIZE } from '../lib/fairness.js'
 
 /** @type {import('../lib/contestants.js').Contestant} */
 export default {
@@ -25,38 +23,9 @@ export default {
     const pool = new pg.Pool({ host, port, user, database, max: POSTGRES_POOL_SIZE })
     const store = new PostgresStore({ client: pool })
     await store.migrate()
-    const sessions = new Sessions({
-      store,
-      warnLock: false,
-      ttl: COOKIE.maxAge,
-      cookie: {
-        path: COOKIE.path,
-        httpOnly: COOKIE.httpOnly,
-        secure: COOKIE.secure,
-        sameSite: COOKIE.sameSite,
-      },
-    })
-    const app = Fastify({ logger: false })
-    await app.register(latchkey(sessions))
-    app.addHook('onClose', async () => {
-      await store.close?.()
+    return latchkeyFastify(store, async () => {
+      await store.close()
       await pool.end()
     })
-
-    app.get('/new', async (request) => {
-      await request.session.withLock((s) => s.set('n', 0))
-      return { n: 0 }
-    })
-    app.get('/inc', async (request) =>
-      request.session.withLock((s) => {
-        const n = (s.get('n') ?? 0) + 1
-        s.set('n', n)
-        return { n }
-      }),
-    )
-    app.get('/read', async (request) => ({ n: (await request.session.get('n')) ?? null }))
-
-    await app.ready()
-    return app.server
   },
 }

@@ -3,12 +3,9 @@
 // Same routes as latchkey-fastify-memory: /inc is a locked read-modify-write
 // (the store's distributed lock: lock+load in one script, save+unlock in
 // another), /read reads without the lock.
-import Fastify from 'fastify'
-import { Sessions } from 'latchkey'
-import { latchkey } from 'latchkey/fastify'
 import { RedisStore } from 'latchkey/stores/redis'
 import { createClient } from 'redis'
-import { COOKIE } from '../lib/fairness.js'
+import { latchkeyFastify } from '../lib/apps.js'
 
 /** @type {import('../lib/contestants.js').Contestant} */
 export default {
@@ -24,38 +21,9 @@ export default {
   async create(env) {
     const client = await createClient({ url: env.redis.url }).connect()
     const store = new RedisStore({ client })
-    const sessions = new Sessions({
-      store,
-      warnLock: false,
-      ttl: COOKIE.maxAge,
-      cookie: {
-        path: COOKIE.path,
-        httpOnly: COOKIE.httpOnly,
-        secure: COOKIE.secure,
-        sameSite: COOKIE.sameSite,
-      },
-    })
-    const app = Fastify({ logger: false })
-    await app.register(latchkey(sessions))
-    app.addHook('onClose', async () => {
-      await store.close?.()
+    return latchkeyFastify(store, async () => {
+      await store.close()
       await client.close()
     })
-
-    app.get('/new', async (request) => {
-      await request.session.withLock((s) => s.set('n', 0))
-      return { n: 0 }
-    })
-    app.get('/inc', async (request) =>
-      request.session.withLock((s) => {
-        const n = (s.get('n') ?? 0) + 1
-        s.set('n', n)
-        return { n }
-      }),
-    )
-    app.get('/read', async (request) => ({ n: (await request.session.get('n')) ?? null }))
-
-    await app.ready()
-    return app.server
   },
 }

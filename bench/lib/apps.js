@@ -1,0 +1,96 @@
+// The routes every contestant serves, built once for the contestants that
+// differ only in their store: latchkey on Fastify, and express-session.
+import { createServer } from 'node:http'
+import express from 'express'
+import session from 'express-session'
+import Fastify from 'fastify'
+import { Sessions } from 'latchkey'
+import { latchkey } from 'latchkey/fastify'
+import { COOKIE, SECRET } from './fairness.js'
+
+/**
+ * latchkey's Fastify plugin on `store`: /inc is a locked read-modify-write,
+ * /read reads without the lock. warnLock is off: the routes are correct as
+ * written and the warning is a development aid, not part of the work measured.
+ *
+ * @param {import('latchkey').AnyStore} store
+ * @param {() => Promise<void>} [close] releases what the contestant opened (clients, pools)
+ * @returns {Promise<import('node:http').Server>}
+ */
+export async function latchkeyFastify(store, close) {
+  const sessions = new Sessions({
+    store,
+    warnLock: false,
+    ttl: COOKIE.maxAge,
+    cookie: {
+      path: COOKIE.path,
+      httpOnly: COOKIE.httpOnly,
+      secure: COOKIE.secure,
+      sameSite: COOKIE.sameSite,
+    },
+  })
+  const app = Fastify({ logger: false })
+  await app.register(latchkey(sessions))
+  if (close) app.addHook('onClose', close)
+
+  app.get('/new', async (request) => {
+    await request.session.withLock((s) => s.set('n', 0))
+    return { n: 0 }
+  })
+  app.get('/inc', async (request) =>
+    request.session.withLock((s) => {
+      const n = (s.get('n') ?? 0) + 1
+      s.set('n', n)
+      return { n }
+    }),
+  )
+  app.get('/read', async (request) => ({ n: (await request.session.get('n')) ?? null }))
+
+  await app.ready()
+  return app.server
+}
+
+/**
+ * Express 5 + express-session on `store` (its MemoryStore when omitted), with
+ * saveUninitialized, resave and rolling off: a read writes nothing. It takes no
+ * lock: /inc is the plain read-modify-write its docs show.
+ *
+ * @param {import('express-session').Store | undefined} store
+ * @param {() => Promise<void>} [close]
+ * @returns {import('node:http').Server}
+ */
+export function expressSession(store, close) {
+  const app = express()
+  app.set('etag', false)
+  app.use(
+    session({
+      ...(store ? { store } : {}),
+      secret: SECRET,
+      resave: false,
+      saveUninitialized: false,
+      rolling: false,
+      cookie: {
+        path: COOKIE.path,
+        httpOnly: COOKIE.httpOnly,
+        secure: COOKIE.secure,
+        sameSite: COOKIE.sameSite,
+        maxAge: COOKIE.maxAge * 1000,
+      },
+    }),
+  )
+  app.get('/new', (req, res) => {
+    req.session.n = 0
+    res.json({ n: 0 })
+  })
+  app.get('/inc', (req, res) => {
+    const n = (req.session.n ?? 0) + 1
+    req.session.n = n
+    res.json({ n })
+  })
+  app.get('/read', (req, res) => {
+    res.json({ n: req.session.n ?? null })
+  })
+  const server = createServer(app)
+  if (close) server.once('close', () => close().catch(() => {}))
+  return server
+}
