@@ -3,10 +3,9 @@
 // warnLock off. Express 5 (async handlers' rejections reach its error path).
 import { createServer } from 'node:http'
 import express from 'express'
-import { Sessions } from 'latchkey'
 import { latchkey } from 'latchkey/express'
 import { MemoryStore } from 'latchkey/stores/memory'
-import { COOKIE } from '../lib/fairness.js'
+import { latchkeySessions } from '../lib/apps.js'
 
 /** @type {import('../lib/contestants.js').Contestant} */
 export default {
@@ -20,17 +19,7 @@ export default {
     { scenario: 'hot', maxLostUpdates: 0 },
   ],
   async create() {
-    const sessions = new Sessions({
-      store: new MemoryStore(),
-      warnLock: false,
-      ttl: COOKIE.maxAge,
-      cookie: {
-        path: COOKIE.path,
-        httpOnly: COOKIE.httpOnly,
-        secure: COOKIE.secure,
-        sameSite: COOKIE.sameSite,
-      },
-    })
+    const sessions = latchkeySessions(new MemoryStore())
     const app = express()
     app.set('etag', false)
     app.use(latchkey(sessions))

@@ -2,10 +2,9 @@
 // latchkey-fastify-memory: /inc locked (withLock), /read unlocked, warnLock off.
 import { createAdaptorServer } from '@hono/node-server'
 import { Hono } from 'hono'
-import { Sessions } from 'latchkey'
 import { latchkey } from 'latchkey/hono'
 import { MemoryStore } from 'latchkey/stores/memory'
-import { COOKIE } from '../lib/fairness.js'
+import { latchkeySessions } from '../lib/apps.js'
 
 /** @type {import('../lib/contestants.js').Contestant} */
 export default {
@@ -19,17 +18,7 @@ export default {
     { scenario: 'hot', maxLostUpdates: 0 },
   ],
   async create() {
-    const sessions = new Sessions({
-      store: new MemoryStore(),
-      warnLock: false,
-      ttl: COOKIE.maxAge,
-      cookie: {
-        path: COOKIE.path,
-        httpOnly: COOKIE.httpOnly,
-        secure: COOKIE.secure,
-        sameSite: COOKIE.sameSite,
-      },
-    })
+    const sessions = latchkeySessions(new MemoryStore())
     const app = new Hono()
     app.use(latchkey(sessions))
 

@@ -3,10 +3,9 @@
 // (withLock), /read unlocked, warnLock off.
 import { createServer } from 'node:http'
 import Koa from 'koa'
-import { Sessions } from 'latchkey'
 import { latchkey } from 'latchkey/koa'
 import { MemoryStore } from 'latchkey/stores/memory'
-import { COOKIE } from '../lib/fairness.js'
+import { latchkeySessions } from '../lib/apps.js'
 
 /** @type {import('../lib/contestants.js').Contestant} */
 export default {
@@ -20,17 +19,7 @@ export default {
     { scenario: 'hot', maxLostUpdates: 0 },
   ],
   async create() {
-    const sessions = new Sessions({
-      store: new MemoryStore(),
-      warnLock: false,
-      ttl: COOKIE.maxAge,
-      cookie: {
-        path: COOKIE.path,
-        httpOnly: COOKIE.httpOnly,
-        secure: COOKIE.secure,
-        sameSite: COOKIE.sameSite,
-      },
-    })
+    const sessions = latchkeySessions(new MemoryStore())
     const app = new Koa()
     app.use(latchkey(sessions))
     app.use(async (ctx) => {

@@ -9,16 +9,14 @@ import { latchkey } from 'latchkey/fastify'
 import { COOKIE, SECRET } from './fairness.js'
 
 /**
- * latchkey's Fastify plugin on `store`: /inc is a locked read-modify-write,
- * /read reads without the lock. warnLock is off: the routes are correct as
- * written and the warning is a development aid, not part of the work measured.
+ * A latchkey manager on `store` with the bench's cookie settings. warnLock is
+ * off: the routes are correct as written and the warning is a development aid,
+ * not part of the work measured.
  *
  * @param {import('latchkey').AnyStore} store
- * @param {() => Promise<void>} [close] releases what the contestant opened (clients, pools)
- * @returns {Promise<import('node:http').Server>}
  */
-export async function latchkeyFastify(store, close) {
-  const sessions = new Sessions({
+export function latchkeySessions(store) {
+  return new Sessions({
     store,
     warnLock: false,
     ttl: COOKIE.maxAge,
@@ -29,6 +27,18 @@ export async function latchkeyFastify(store, close) {
       sameSite: COOKIE.sameSite,
     },
   })
+}
+
+/**
+ * latchkey's Fastify plugin on `store`: /inc is a locked read-modify-write,
+ * /read reads without the lock.
+ *
+ * @param {import('latchkey').AnyStore} store
+ * @param {() => Promise<void>} [close] releases what the contestant opened (clients, pools)
+ * @returns {Promise<import('node:http').Server>}
+ */
+export async function latchkeyFastify(store, close) {
+  const sessions = latchkeySessions(store)
   const app = Fastify({ logger: false })
   await app.register(latchkey(sessions))
   if (close) app.addHook('onClose', close)
