@@ -6,12 +6,9 @@
 // work. It takes no lock: /inc is the plain read-modify-write its docs show,
 // and with a network round trip between the read and the write the hot
 // session loses updates.
-import fastifyCookie from '@fastify/cookie'
-import fastifySession from '@fastify/session'
 import { RedisStore } from 'connect-redis'
-import Fastify from 'fastify'
 import { createClient } from 'redis'
-import { COOKIE, SECRET } from '../lib/fairness.js'
+import { fastifySessionApp } from '../lib/apps.js'
 
 /** @type {import('../lib/contestants.js').Contestant} */
 export default {
@@ -21,37 +18,6 @@ export default {
   baseline: 'fastify-bare',
   async create(env) {
     const client = await createClient({ url: env.redis.url }).connect()
-    const app = Fastify({ logger: false })
-    app.addHook('onClose', async () => {
-      await client.close()
-    })
-    await app.register(fastifyCookie)
-    await app.register(fastifySession, {
-      store: new RedisStore({ client, disableTouch: true }),
-      secret: SECRET,
-      saveUninitialized: false,
-      rolling: false,
-      cookie: {
-        path: COOKIE.path,
-        httpOnly: COOKIE.httpOnly,
-        secure: COOKIE.secure,
-        sameSite: COOKIE.sameSite,
-        maxAge: COOKIE.maxAge * 1000,
-      },
-    })
-
-    app.get('/new', async (request) => {
-      request.session.set('n', 0)
-      return { n: 0 }
-    })
-    app.get('/inc', async (request) => {
-      const n = (request.session.get('n') ?? 0) + 1
-      request.session.set('n', n)
-      return { n }
-    })
-    app.get('/read', async (request) => ({ n: request.session.get('n') ?? null }))
-
-    await app.ready()
-    return app.server
+    return fastifySessionApp(new RedisStore({ client, disableTouch: true }), () => client.close())
   },
 }

@@ -3,10 +3,9 @@
 // @hono/node-server. expireAfterSeconds = the shared 30 days;
 // autoExtendExpiration off, which spares it work. No lock. Hot scenario
 // skipped: see latchkey-fastify-cookie.js.
-import { createAdaptorServer } from '@hono/node-server'
-import { Hono } from 'hono'
-import { CookieStore, sessionMiddleware } from 'hono-sessions'
-import { COOKIE, COOKIE_STORE_SKIP, SECRET } from '../lib/fairness.js'
+import { CookieStore } from 'hono-sessions'
+import { honoSessionsApp } from '../lib/apps.js'
+import { COOKIE_STORE_SKIP } from '../lib/fairness.js'
 
 /** @type {import('../lib/contestants.js').Contestant} */
 export default {
@@ -14,37 +13,5 @@ export default {
   label: 'hono-sessions + CookieStore (Hono)',
   baseline: 'hono-bare',
   skip: COOKIE_STORE_SKIP,
-  async create() {
-    const app = new Hono()
-    app.use(
-      '*',
-      sessionMiddleware({
-        store: new CookieStore(),
-        encryptionKey: SECRET,
-        expireAfterSeconds: COOKIE.maxAge,
-        autoExtendExpiration: false,
-        cookieOptions: {
-          path: COOKIE.path,
-          httpOnly: COOKIE.httpOnly,
-          secure: COOKIE.secure,
-          sameSite: 'Lax',
-          maxAge: COOKIE.maxAge,
-        },
-      }),
-    )
-
-    app.get('/new', (c) => {
-      c.get('session').set('n', 0)
-      return c.json({ n: 0 })
-    })
-    app.get('/inc', (c) => {
-      const session = c.get('session')
-      const n = (session.get('n') ?? 0) + 1
-      session.set('n', n)
-      return c.json({ n })
-    })
-    app.get('/read', (c) => c.json({ n: c.get('session').get('n') ?? null }))
-
-    return createAdaptorServer({ fetch: app.fetch })
-  },
+  create: () => honoSessionsApp(new CookieStore()),
 }

@@ -1,9 +1,14 @@
 // The routes every contestant serves, built once for the contestants that
 // differ only in their store: latchkey on Fastify, and express-session.
 import { createServer } from 'node:http'
+import fastifyCookie from '@fastify/cookie'
+import fastifySession from '@fastify/session'
+import { createAdaptorServer } from '@hono/node-server'
 import express from 'express'
 import session from 'express-session'
 import Fastify from 'fastify'
+import { Hono } from 'hono'
+import { sessionMiddleware } from 'hono-sessions'
 import { Sessions } from 'latchkey'
 import { latchkey } from 'latchkey/fastify'
 import { COOKIE, SECRET } from './fairness.js'
@@ -103,4 +108,84 @@ export function expressSession(store, close) {
   const server = createServer(app)
   if (close) server.once('close', () => close().catch(() => {}))
   return server
+}
+
+/**
+ * Fastify + @fastify/session on `store` (its memory store when omitted), with
+ * saveUninitialized and rolling off: a read neither re-saves the session nor
+ * re-sends the cookie. It takes no lock: /inc is the plain read-modify-write
+ * its docs show.
+ *
+ * @param {object | undefined} store an express-session-compatible store
+ * @param {() => Promise<void>} [close]
+ * @returns {Promise<import('node:http').Server>}
+ */
+export async function fastifySessionApp(store, close) {
+  const app = Fastify({ logger: false })
+  if (close) app.addHook('onClose', close)
+  await app.register(fastifyCookie)
+  await app.register(fastifySession, {
+    ...(store ? { store } : {}),
+    secret: SECRET,
+    saveUninitialized: false,
+    rolling: false,
+    cookie: {
+      path: COOKIE.path,
+      httpOnly: COOKIE.httpOnly,
+      secure: COOKIE.secure,
+      sameSite: COOKIE.sameSite,
+      maxAge: COOKIE.maxAge * 1000,
+    },
+  })
+  app.get('/new', async (request) => {
+    request.session.set('n', 0)
+    return { n: 0 }
+  })
+  app.get('/inc', async (request) => {
+    const n = (request.session.get('n') ?? 0) + 1
+    request.session.set('n', n)
+    return { n }
+  })
+  app.get('/read', async (request) => ({ n: request.session.get('n') ?? null }))
+  await app.ready()
+  return app.server
+}
+
+/**
+ * Hono 4 + hono-sessions on `store` (its MemoryStore or CookieStore), sealed
+ * with the shared secret; autoExtendExpiration off, which spares it work. No lock.
+ *
+ * @param {object} store a hono-sessions store
+ * @returns {import('node:http').Server}
+ */
+export function honoSessionsApp(store) {
+  const app = new Hono()
+  app.use(
+    '*',
+    sessionMiddleware({
+      store,
+      encryptionKey: SECRET,
+      expireAfterSeconds: COOKIE.maxAge,
+      autoExtendExpiration: false,
+      cookieOptions: {
+        path: COOKIE.path,
+        httpOnly: COOKIE.httpOnly,
+        secure: COOKIE.secure,
+        sameSite: 'Lax',
+        maxAge: COOKIE.maxAge,
+      },
+    }),
+  )
+  app.get('/new', (c) => {
+    c.get('session').set('n', 0)
+    return c.json({ n: 0 })
+  })
+  app.get('/inc', (c) => {
+    const session = c.get('session')
+    const n = (session.get('n') ?? 0) + 1
+    session.set('n', n)
+    return c.json({ n })
+  })
+  app.get('/read', (c) => c.json({ n: c.get('session').get('n') ?? null }))
+  return createAdaptorServer({ fetch: app.fetch })
 }
