@@ -45,3 +45,17 @@ export function isPersistent(
 ): boolean {
   return record.persistent ?? options.cookie.persistent
 }
+
+/**
+ * Whether a write must re-send a session's unchanged cookie: a persistent
+ * cookie whose expiry (as last sent) is `touchAfter` behind the record's, or
+ * every time when sliding expiry is off. A session-only cookie has no expiry
+ * to refresh.
+ */
+export function cookieRefreshDue(record: SessionRecord, options: ResolvedOptions): boolean {
+  if (!isPersistent(record, options)) return false
+  const sent = record.cookieExpiresAt
+  if (sent === undefined) return true
+  const interval = touchInterval(record, options)
+  return interval === undefined || record.expiresAt - sent >= interval
+}

@@ -4,7 +4,14 @@ import { SessionUsageError } from './errors.js'
 import { assertJson } from './json.js'
 import type { KeyedMutex, Release } from './keyed-mutex.js'
 import type { ResolvedOptions } from './options.js'
-import { isLive, isPersistent, nextExpiry, touchInterval, ttlSeconds } from './record.js'
+import {
+  cookieRefreshDue,
+  isLive,
+  isPersistent,
+  nextExpiry,
+  touchInterval,
+  ttlSeconds,
+} from './record.js'
 import type { Identity, Storage } from './storage.js'
 import type { SessionData, SessionRecord, StoreLease } from './store.js'
 import {
@@ -35,7 +42,14 @@ export interface RequestInfo {
 /** The manager's control fields of a record (everything but `data` and times). */
 export type ControlFields = Pick<
   SessionRecord,
-  'user' | 'userId' | 'persistent' | 'ttl' | 'userAgent' | 'absoluteExpiresAt' | 'createdAt'
+  | 'user'
+  | 'userId'
+  | 'persistent'
+  | 'ttl'
+  | 'userAgent'
+  | 'absoluteExpiresAt'
+  | 'createdAt'
+  | 'cookieExpiresAt'
 >
 
 /** The working state of a locked section, for subclasses that change control fields. */
@@ -71,7 +85,8 @@ interface Held {
   saving: Promise<void> | undefined
 }
 
-type CookieOutcome = 'set' | 'delete' | undefined
+/** What finishing sends: a new cookie, none (the browser's copy is current), or a deletion. */
+type CookieOutcome = 'set' | 'kept' | 'delete' | undefined
 
 const DELETED = Symbol('deleted')
 
@@ -83,6 +98,7 @@ const CONTROL_FIELDS = [
   'userAgent',
   'absoluteExpiresAt',
   'createdAt',
+  'cookieExpiresAt',
 ] as const
 
 /** Copies the control fields that are set from `from` onto `to` (explicitly: spreads are slow on this hot path). */
@@ -579,7 +595,7 @@ export class Session<Data extends SessionData = SessionData> {
 
   /** Writes what the locked section changed, then releases the store lease. */
   async #save(held: Held): Promise<void> {
-    const { storage } = this.#context
+    const { storage, options } = this.#context
     const { lease, identity, base } = held
     const empty = Object.keys(this.#data).length === 0 && held.fields.user === undefined
     if (held.action === 'destroy' || (held.changed && empty && held.action !== 'rotate')) {
@@ -597,17 +613,21 @@ export class Session<Data extends SessionData = SessionData> {
     const record = this.#buildRecord(held, now)
     const ttl = ttlSeconds(record.expiresAt, now)
     if (identity && base && held.action === 'none') {
+      // The cookie carries only the id: the browser's copy stays valid unless its expiry is due.
+      const resend = storage.clientSide || cookieRefreshDue(record, options)
+      if (resend) this.#markCookieSent(record)
       const kept = await storage.commit(lease as StoreLease, identity.key, {
         type: 'set',
         record,
         ttlSeconds: ttl,
       })
-      if (kept) this.#remember(identity, record)
+      if (kept) this.#remember(identity, record, resend)
       else this.#forget(true) // deleted while we held the lock (logout everywhere): it stays deleted
       return
     }
     const id = newSessionId()
     const fresh: Identity = { id, key: hashSessionId(id), sealed: record }
+    this.#markCookieSent(record)
     await storage.create(fresh.key, record, ttl)
     if (identity && base)
       await storage.commit(lease as StoreLease, identity.key, { type: 'delete' })
@@ -634,10 +654,18 @@ export class Session<Data extends SessionData = SessionData> {
     return record
   }
 
-  #remember(identity: Identity, record: SessionRecord): void {
+  #remember(identity: Identity, record: SessionRecord, sendCookie = true): void {
     this.#identity = this.#context.storage.clientSide ? { ...identity, sealed: record } : identity
     this.#base = record
-    this.#outcome = 'set'
+    this.#outcome = sendCookie ? 'set' : 'kept'
+  }
+
+  /** Records the expiry a persistent cookie sent now carries (server-side stores only). */
+  #markCookieSent(record: SessionRecord): void {
+    const { storage, options } = this.#context
+    if (!storage.clientSide && isPersistent(record, options))
+      record.cookieExpiresAt = record.expiresAt
+    else delete record.cookieExpiresAt
   }
 
   #forget(sendDeletion: boolean): void {
@@ -679,6 +707,7 @@ export class Session<Data extends SessionData = SessionData> {
       lastSeenAt: now,
       expiresAt: nextExpiry(base, options, now),
     }
+    this.#markCookieSent(record)
     const ttl = ttlSeconds(record.expiresAt, now)
     try {
       const touched = await storage.touch(identity.key, record, ttl)

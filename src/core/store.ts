@@ -51,6 +51,12 @@ export interface SessionRecord {
   /** The user agent that created the session, if the application records it. */
   userAgent?: string
   /**
+   * The expiry the browser's copy of a persistent cookie carries (server-side
+   * stores). A write re-sends an unchanged cookie only once `expiresAt` has
+   * moved `touchAfter` past it.
+   */
+  cookieExpiresAt?: number
+  /**
    * The session id itself. Only present in records held by the client (the
    * cookie store), so that mirrors can key the record by its hashed id.
    */

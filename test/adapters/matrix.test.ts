@@ -9,7 +9,7 @@ import express5 from 'express'
 import express4 from 'express4'
 import koa3 from 'koa'
 import koa2 from 'koa2'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { AuthSessions, Sessions } from '../../src/index.js'
 import { CookieJar, type Reply, request } from '../support/http.js'
 import { expressFramework } from './apps/express.js'
@@ -90,17 +90,28 @@ describe.each(frameworks)('$name', (framework) => {
       expect(reply.setCookies[0]).toMatch(NEW_COOKIE)
     })
 
-    it('an unchanged session sends no cookie; a changed one re-sends the same id', async () => {
+    it('an unchanged session sends no cookie; a write re-sends the same id once its expiry is due', async () => {
       const jar = new CookieJar()
       const created = await jar.fetch(url('/set?k=v'))
       const id = sessionValue(created)
       const read = await jar.fetch(url('/read'))
       expect(read.status).toBe(200)
       expect(read.setCookies).toEqual([])
+      // The browser's copy is current: its expiry is less than touchAfter (1 h) behind.
       const changed = await jar.fetch(url('/set?k=w'))
-      expect(changed.setCookies).toHaveLength(1)
-      expect(changed.setCookies[0]).toMatch(NEW_COOKIE)
-      expect(sessionValue(changed)).toBe(id)
+      expect(changed.status).toBe(200)
+      expect(changed.setCookies).toEqual([])
+      vi.useFakeTimers({ toFake: ['Date'] })
+      try {
+        vi.setSystemTime(Date.now() + 3_600_000)
+        const refreshed = await jar.fetch(url('/set?k=x'))
+        expect(refreshed.setCookies).toHaveLength(1)
+        expect(refreshed.setCookies[0]).toMatch(NEW_COOKIE)
+        expect(sessionValue(refreshed)).toBe(id)
+      } finally {
+        vi.useRealTimers()
+      }
+      expect((await jar.fetch(url('/read'))).json()).toMatchObject({ id })
     })
 
     it('regenerate gives a new id, keeps the data, and the old id stops working', async () => {

@@ -154,8 +154,16 @@ describe('cookies and store traffic', () => {
     const id = jar.get('SESSION') ?? ''
     expect(created.setCookies).toEqual([`SESSION=${id}; ${persistent}`])
 
+    // The browser's cookie is still current: a write re-sends it only once its
+    // expiry is touchAfter (here 1 h) behind the session's.
     const changed = await jar.fetch(`${server.base}/set?v=x`)
-    expect(changed.setCookies).toEqual([`SESSION=${id}; ${persistent}`])
+    expect(changed.setCookies).toEqual([])
+    vi.setSystemTime(now.getTime() + 3_600_000)
+    const refreshed = await jar.fetch(`${server.base}/set?v=y`)
+    expect(refreshed.setCookies).toEqual([
+      `SESSION=${id}; ${persistent.replace('12:00:00', '13:00:00')}`,
+    ])
+    expect((await jar.fetch(`${server.base}/set?v=z`)).setCookies).toEqual([])
 
     const unchanged = await jar.fetch(`${server.base}/read`)
     expect(unchanged.setCookies).toEqual([])
@@ -164,7 +172,9 @@ describe('cookies and store traffic', () => {
     const newId = jar.get('SESSION') ?? ''
     expect(newId).not.toBe(id)
     expect(regenerated.json()).toEqual({ id: newId })
-    expect(regenerated.setCookies).toEqual([`SESSION=${newId}; ${persistent}`])
+    expect(regenerated.setCookies).toEqual([
+      `SESSION=${newId}; ${persistent.replace('12:00:00', '13:00:00')}`,
+    ])
     expect(
       (await request(`${server.base}/read`, { cookie: `SESSION=${id}` })).json(),
     ).toMatchObject({ n: null })
