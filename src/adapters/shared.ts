@@ -87,6 +87,7 @@ export function openSessions(
  * is then thrown (rejected).
  */
 export function finishSessions(sessions: readonly Session[]): string[] | Promise<string[]> {
+  if (sessions.length === 1) return (sessions[0] as Session).finish()
   const results = sessions.map((session) => session.finish())
   if (results.every((result) => Array.isArray(result))) return (results as string[][]).flat()
   return Promise.allSettled(results).then((settled) => {

@@ -29,6 +29,13 @@ export class KeyedMutex {
     return this.#entries.has(key)
   }
 
+  /** Takes `key` at once when nobody holds it; undefined otherwise. */
+  tryAcquire(key: string): Release | undefined {
+    if (this.#entries.has(key)) return undefined
+    this.#entries.set(key, { waiters: [] })
+    return this.#releaser(key)
+  }
+
   /**
    * Waits for `key` at most `waitMs` milliseconds, then rejects with
    * {@link SessionLockTimeoutError}.

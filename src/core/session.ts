@@ -90,6 +90,8 @@ type CookieOutcome = 'set' | 'kept' | 'delete' | undefined
 
 const DELETED = Symbol('deleted')
 
+const RESOLVED: Promise<void> = Promise.resolve()
+
 const CONTROL_FIELDS = [
   'user',
   'userId',
@@ -243,13 +245,7 @@ export class Session<Data extends SessionData = SessionData> {
    * ```
    */
   async lock(): Promise<LockedSession<Data>> {
-    if (!this.#held && (this.#delta.size > 0 || this.#cleared)) {
-      warnOncePerCallSite(MIXED_ACCESS, MIXED_ACCESS_MESSAGE)
-      this.#discardDelta()
-    }
-    if (this.#context.storage.clientSide && this.#context.options.warnLock) {
-      warnOncePerCallSite(STATELESS_LOCK, STATELESS_LOCK_MESSAGE)
-    }
+    this.#beforeLock()
     await this.#acquire()
     return new LockedSession<Data>(this, this.#held?.generation ?? 0)
   }
@@ -268,7 +264,9 @@ export class Session<Data extends SessionData = SessionData> {
    * ```
    */
   async withLock<T>(fn: (session: LockedSession<Data>) => T | Promise<T>): Promise<T> {
-    const handle = await this.lock()
+    this.#beforeLock()
+    await this.#acquire()
+    const handle = new LockedSession<Data>(this, this.#held?.generation ?? 0)
     try {
       return await fn(handle)
     } finally {
@@ -398,12 +396,22 @@ export class Session<Data extends SessionData = SessionData> {
   }
 
   /** @internal Releases one level of the lock; the outermost saves and unlocks. */
-  async releaseLevel(generation: number): Promise<void> {
-    if (this.#held?.generation !== generation) return
-    await this.#releaseLevel(generation)
+  releaseLevel(generation: number): Promise<void> {
+    return this.#releaseLevel(generation)
   }
 
   // ---- internals ----
+
+  /** What `lock()` checks first: unlocked writes it discards, a lock that only holds in-process. */
+  #beforeLock(): void {
+    if (!this.#held && (this.#delta.size > 0 || this.#cleared)) {
+      warnOncePerCallSite(MIXED_ACCESS, MIXED_ACCESS_MESSAGE)
+      this.#discardDelta()
+    }
+    if (this.#context.storage.clientSide && this.#context.options.warnLock) {
+      warnOncePerCallSite(STATELESS_LOCK, STATELESS_LOCK_MESSAGE)
+    }
+  }
 
   #assertHeld(generation: number): Held {
     if (this.#held?.generation !== generation) {
@@ -453,11 +461,11 @@ export class Session<Data extends SessionData = SessionData> {
     for (const key of Object.keys(this.#data)) delete this.#data[key]
   }
 
-  async #unlockedAccess(): Promise<void> {
-    if (this.#held) return
+  #unlockedAccess(): Promise<void> {
+    if (this.#held) return RESOLVED
     if (this.#context.options.warnLock)
       warnOncePerCallSite(UNLOCKED_ACCESS, UNLOCKED_ACCESS_MESSAGE)
-    await this.#load()
+    return this.#load()
   }
 
   /** This session's cookie value as the client sent it (parsed on first need). */
@@ -476,14 +484,16 @@ export class Session<Data extends SessionData = SessionData> {
     return this.#identity
   }
 
-  async #load(): Promise<void> {
-    if (this.#loaded) return
-    this.#loading ??= (async () => {
-      const identity = this.#identify()
-      const record = identity ? await this.#context.storage.read(identity) : undefined
-      this.#adopt(identity, record)
-    })()
-    await this.#loading
+  #load(): Promise<void> {
+    if (this.#loaded) return RESOLVED
+    this.#loading ??= this.#read()
+    return this.#loading
+  }
+
+  async #read(): Promise<void> {
+    const identity = this.#identify()
+    const record = identity ? await this.#context.storage.read(identity) : undefined
+    this.#adopt(identity, record)
   }
 
   /** Takes a record read from the primary as this request's state (strict: a dead id is dropped). */
@@ -530,7 +540,8 @@ export class Session<Data extends SessionData = SessionData> {
       return
     }
     const deadline = Date.now() + options.lockTimeoutMs
-    const release = await mutex.acquire(identity.key, options.lockTimeoutMs)
+    const release =
+      mutex.tryAcquire(identity.key) ?? (await mutex.acquire(identity.key, options.lockTimeoutMs))
     let lease: StoreLease
     try {
       lease = await storage.lock(identity, Math.max(1, deadline - Date.now()))
@@ -578,17 +589,21 @@ export class Session<Data extends SessionData = SessionData> {
     await this.#releaseLevel(held.generation)
   }
 
-  async #releaseLevel(generation: number): Promise<void> {
+  #releaseLevel(generation: number): Promise<void> {
     const held = this.#held
-    if (!held || held.generation !== generation) return
+    if (!held || held.generation !== generation) return RESOLVED
     // A commit racing the handler's own release (Express responding inside `await using`)
     // waits for the save already running instead of saving twice.
     if (held.saving) return held.saving
     held.depth--
-    if (held.depth > 0) return
-    held.saving = this.#save(held).finally(() => {
+    if (held.depth > 0) return RESOLVED
+    const unlock = () => {
       this.#held = undefined
       held.release?.()
+    }
+    held.saving = this.#save(held).then(unlock, (error: unknown) => {
+      unlock()
+      throw error
     })
     return held.saving
   }
@@ -801,13 +816,13 @@ export class LockedSession<Data extends SessionData = SessionData> implements As
   }
 
   /** Saves (when changed) and releases; later calls do nothing. */
-  async release(): Promise<void> {
-    if (this.#released) return
+  release(): Promise<void> {
+    if (this.#released) return RESOLVED
     this.#released = true
-    await this.#session.releaseLevel(this.#generation)
+    return this.#session.releaseLevel(this.#generation)
   }
 
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.release()
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.release()
   }
 }

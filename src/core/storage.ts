@@ -25,15 +25,22 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-/** Runs a store operation, turning anything but a latchkey error into `SessionStoreError`. */
-async function call<T>(store: AnyStore, operation: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run()
-  } catch (error) {
+/**
+ * Runs a store operation, turning anything but a latchkey error into
+ * `SessionStoreError` (also when the store throws instead of rejecting).
+ * Not an async function: on the hot path each await is a turn of the event loop.
+ */
+function call<T>(store: AnyStore, operation: string, run: () => Promise<T>): Promise<T> {
+  const fail = (error: unknown): never => {
     if (isSessionError(error)) throw error
     throw new SessionStoreError(store.name, `${operation} failed: ${describe(error)}`, {
       cause: error,
     })
+  }
+  try {
+    return run().then(undefined, fail)
+  } catch (error) {
+    return Promise.reject(error).then(undefined, fail)
   }
 }
 
@@ -106,9 +113,9 @@ export class Storage {
   }
 
   /** Reads the record of an identity from the primary. */
-  async read(identity: Identity): Promise<SessionRecord | undefined> {
+  read(identity: Identity): Promise<SessionRecord | undefined> {
     const primary = this.#primary
-    if (isCookieSealer(primary)) return identity.sealed
+    if (isCookieSealer(primary)) return Promise.resolve(identity.sealed)
     return call(primary, 'get', () => primary.get(identity.key))
   }
 
@@ -117,27 +124,31 @@ export class Storage {
    * reading the record in the same step. Otherwise (the in-process mutex is
    * then the lock) reads the record and returns a lease that writes plainly.
    */
-  async lock(identity: Identity, waitMs: number): Promise<StoreLease> {
+  lock(identity: Identity, waitMs: number): Promise<StoreLease> {
     const primary = this.#primary
-    if (isCookieSealer(primary)) return sealedLease(identity.sealed)
+    if (isCookieSealer(primary)) return Promise.resolve(sealedLease(identity.sealed))
     if (primary.lock) {
       const lock = primary.lock.bind(primary)
       return call(primary, 'lock', () =>
         lock(identity.key, { leaseMs: this.#options.lockLeaseMs, waitMs }),
       )
     }
-    const record = await call(primary, 'get', () => primary.get(identity.key))
-    return plainLease(primary, identity.key, record)
+    return call(primary, 'get', () => primary.get(identity.key)).then((record) =>
+      plainLease(primary, identity.key, record),
+    )
   }
 
   /** Applies `change` through a lease, then to the mirrors. False if the record had vanished. */
-  async commit(lease: StoreLease, key: string, change: LeaseChange | undefined): Promise<boolean> {
-    const applied = await call(this.#primary, 'commit', () => lease.commit(change))
-    if (!change || !applied) return applied
-    if (change.type === 'set')
-      await this.#replicate('set', (m) => m.set(key, change.record, change.ttlSeconds))
-    else await this.#replicate('delete', (m) => m.delete(key))
-    return true
+  commit(lease: StoreLease, key: string, change: LeaseChange | undefined): Promise<boolean> {
+    const applied = call(this.#primary, 'commit', () => lease.commit(change))
+    if (!change || this.#mirrors.length === 0) return applied
+    return applied.then(async (done) => {
+      if (!done) return false
+      if (change.type === 'set')
+        await this.#replicate('set', (m) => m.set(key, change.record, change.ttlSeconds))
+      else await this.#replicate('delete', (m) => m.delete(key))
+      return true
+    })
   }
 
   /** Writes a record under a key nobody else knows yet (a new or rotated id). */
