@@ -96,10 +96,15 @@ export class Fernet {
     this.#keys = list.map((key, index) => parseKey(key, index))
   }
 
-  /** Encrypts `plaintext` (a string is UTF-8 encoded) under the first key, timestamped now. */
-  encrypt(plaintext: string | Uint8Array): string {
+  /**
+   * Encrypts `plaintext` (a string is UTF-8 encoded) under the first key.
+   *
+   * @param timestamp the token's time in seconds since the epoch, for a caller
+   *   that must know it (it is part of what the token says). @default now
+   */
+  encrypt(plaintext: string | Uint8Array, timestamp: number = nowSeconds()): string {
     const message = typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext
-    return seal(this.#keys[0] as KeyPair, message, nowSeconds(), takeIv())
+    return seal(this.#keys[0] as KeyPair, message, timestamp, takeIv())
   }
 
   /**
