@@ -1,4 +1,4 @@
-import { createSecretKey, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto'
+import { createSecretKey, randomBytes, randomFillSync } from 'node:crypto'
 import { AesCbc } from './aes-cbc.js'
 import { HmacSha256 } from './hmac-sha256.js'
 
@@ -122,10 +122,9 @@ export class Fernet {
     if (timestamp > now + MAX_CLOCK_SKEW_SECONDS) return undefined
     if (options.ttl !== undefined && timestamp + options.ttl < now) return undefined
     const signedEnd = buffer.length - HMAC_BYTES
-    const mac = buffer.subarray(signedEnd)
     for (let keyIndex = 0; keyIndex < this.#keys.length; keyIndex++) {
       const key = this.#keys[keyIndex] as KeyPair
-      if (!timingSafeEqual(key.signing.digestAfterPrefix(buffer, signedEnd), mac)) continue
+      if (!key.signing.verify(buffer, signedEnd)) continue
       const plaintext = decryptVerified(key, buffer)
       return plaintext === undefined ? undefined : { plaintext, timestamp, keyIndex }
     }
@@ -174,7 +173,7 @@ function seal(key: KeyPair, plaintext: Uint8Array, timestamp: number, iv: Uint8A
   blocks.set(plaintext)
   blocks.fill(cipherLength - plaintext.length, plaintext.length) // PKCS7
   blocks.set(key.encryption.encryptInPlace(iv, blocks))
-  buffer.set(key.signing.digestAfterPrefix(buffer, signedEnd), signedEnd)
+  key.signing.sign(buffer, signedEnd)
   return toBase64(buffer.subarray(TOKEN_START))
 }
 
