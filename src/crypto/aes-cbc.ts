@@ -38,7 +38,7 @@ export class AesCbc {
    * Encrypts `blocks` (a whole number of blocks, already padded) under `iv`.
    * Overwrites the first block of `blocks`.
    */
-  encryptInPlace(iv: Uint8Array, blocks: Buffer): Buffer {
+  encrypt(iv: Uint8Array, blocks: Buffer): Buffer {
     const chain = this.#encipherChain
     for (let i = 0; i < BLOCK_BYTES; i++)
       blocks[i] = (blocks[i] as number) ^ (iv[i] as number) ^ (chain[i] as number)

@@ -172,7 +172,7 @@ function seal(key: KeyPair, plaintext: Uint8Array, timestamp: number, iv: Uint8A
   const blocks = buffer.subarray(TOKEN_START + CIPHERTEXT_OFFSET, signedEnd)
   blocks.set(plaintext)
   blocks.fill(cipherLength - plaintext.length, plaintext.length) // PKCS7
-  blocks.set(key.encryption.encryptInPlace(iv, blocks))
+  blocks.set(key.encryption.encrypt(iv, blocks))
   key.signing.sign(buffer, signedEnd)
   return toBase64(buffer.subarray(TOKEN_START))
 }
@@ -186,7 +186,7 @@ function decodeToken(token: string): Buffer | undefined {
   const padded = token.endsWith('=')
   // Padded tokens are whole quanta; unpadded ones may not end on a lone sextet.
   if (padded ? token.length % 4 !== 0 : token.length % 4 === 1) return undefined
-  const unpadded = token.length - (padded ? token.length - token.indexOf('=') : 0)
+  const unpadded = padded ? token.indexOf('=') : token.length
   const length = Math.floor((unpadded * 3) / 4)
   if (length < MIN_TOKEN_BYTES || (length - CIPHERTEXT_OFFSET - HMAC_BYTES) % BLOCK_BYTES !== 0) {
     return undefined
