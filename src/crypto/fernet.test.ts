@@ -1,3 +1,4 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
@@ -70,6 +71,32 @@ describe('Fernet', () => {
       expect(fernet.decrypt(fernet.encrypt(message))?.plaintext.toString()).toBe(message)
       const bytes = Uint8Array.from({ length }, (_, i) => i)
       expect(fernet.decrypt(fernet.encrypt(bytes))?.plaintext).toEqual(Buffer.from(bytes))
+    }
+  })
+
+  it('agrees with a Fernet built on createCipheriv and createHmac, both ways, message after message', () => {
+    const bytes = Buffer.from(key, 'base64url')
+    const [signing, encryption] = [bytes.subarray(0, 16), bytes.subarray(16)]
+    const fernet = new Fernet(key)
+    for (let length = 0; length < 200; length += 7) {
+      const message = randomBytes(length)
+      const iv = randomBytes(16)
+      const timestamp = Math.floor(Date.now() / 1000)
+      const head = Buffer.alloc(9, 0x80)
+      head.writeBigUInt64BE(BigInt(timestamp), 1)
+      const cipher = createCipheriv('aes-128-cbc', encryption, iv)
+      const signed = Buffer.concat([head, iv, cipher.update(message), cipher.final()])
+      const mac = createHmac('sha256', signing).update(signed).digest()
+      const expected = Buffer.concat([signed, mac]).toString('base64url')
+      const token = encryptFromParts(key, message, timestamp, iv)
+      expect(token.replace(/=+$/, '')).toBe(expected)
+      expect(fernet.decrypt(token)?.plaintext.equals(message)).toBe(true)
+      const ours = Buffer.from(fernet.encrypt(message), 'base64url')
+      const decipher = createDecipheriv('aes-128-cbc', encryption, ours.subarray(9, 25))
+      const body = ours.subarray(25, ours.length - 32)
+      expect(Buffer.concat([decipher.update(body), decipher.final()]).equals(message)).toBe(true)
+      const ourMac = createHmac('sha256', signing).update(ours.subarray(0, ours.length - 32))
+      expect(ourMac.digest().equals(ours.subarray(ours.length - 32))).toBe(true)
     }
   })
 

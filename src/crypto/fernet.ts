@@ -1,13 +1,6 @@
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  createSecretKey,
-  type KeyObject,
-  randomBytes,
-  randomFillSync,
-  timingSafeEqual,
-} from 'node:crypto'
+import { createSecretKey, randomBytes, randomFillSync } from 'node:crypto'
+import { AesCbc } from './aes-cbc.js'
+import { HmacSha256 } from './hmac-sha256.js'
 
 /**
  * Fernet tokens, byte-compatible with Python's `cryptography.fernet`.
@@ -15,6 +8,8 @@ import {
  * Layout: `0x80 | timestamp (u64 BE, seconds) | IV (16) | AES-128-CBC/PKCS7 ciphertext | HMAC-SHA256 (32)`,
  * the HMAC covering everything before it, the whole in url-safe base64 with `=` padding.
  * Everything is synchronous: a token costs microseconds, less than a hop to the thread pool.
+ * Each key keeps its HMAC pads and AES contexts for its lifetime (see {@link AesCbc},
+ * {@link HmacSha256}): creating crypto objects per token cost more than the crypto.
  *
  * @see https://github.com/fernet/spec/blob/master/Spec.md
  * @module
@@ -72,9 +67,12 @@ export interface DecryptOptions {
 }
 
 interface KeyPair {
-  signing: KeyObject
-  encryption: KeyObject
+  signing: HmacSha256
+  encryption: AesCbc
 }
+
+/** Where the token starts in the buffers that hold it: the HMAC's inner pad goes first. */
+const TOKEN_START = HmacSha256.PREFIX_BYTES
 
 /**
  * Fernet with one or several keys (Python's `Fernet` and `MultiFernet` in one):
@@ -98,10 +96,15 @@ export class Fernet {
     this.#keys = list.map((key, index) => parseKey(key, index))
   }
 
-  /** Encrypts `plaintext` (a string is UTF-8 encoded) under the first key, timestamped now. */
-  encrypt(plaintext: string | Uint8Array): string {
+  /**
+   * Encrypts `plaintext` (a string is UTF-8 encoded) under the first key.
+   *
+   * @param timestamp the token's time in seconds since the epoch, for a caller
+   *   that must know it (it is part of what the token says). @default now
+   */
+  encrypt(plaintext: string | Uint8Array, timestamp: number = nowSeconds()): string {
     const message = typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext
-    return seal(this.#keys[0] as KeyPair, message, nowSeconds(), takeIv())
+    return seal(this.#keys[0] as KeyPair, message, timestamp, takeIv())
   }
 
   /**
@@ -110,19 +113,19 @@ export class Fernet {
    * than {@link MAX_CLOCK_SKEW_SECONDS} ahead. Never throws for any string.
    */
   decrypt(token: string, options: DecryptOptions = {}): FernetMessage | undefined {
-    const data = decodeToken(token)
-    if (!data) return undefined
+    const buffer = decodeToken(token)
+    if (!buffer) return undefined
     const timestamp =
-      data.readUInt32BE(TIMESTAMP_OFFSET) * 2 ** 32 + data.readUInt32BE(TIMESTAMP_OFFSET + 4)
+      buffer.readUInt32BE(TOKEN_START + TIMESTAMP_OFFSET) * 2 ** 32 +
+      buffer.readUInt32BE(TOKEN_START + TIMESTAMP_OFFSET + 4)
     const now = nowSeconds()
     if (timestamp > now + MAX_CLOCK_SKEW_SECONDS) return undefined
     if (options.ttl !== undefined && timestamp + options.ttl < now) return undefined
-    const signed = data.subarray(0, data.length - HMAC_BYTES)
-    const mac = data.subarray(data.length - HMAC_BYTES)
+    const signedEnd = buffer.length - HMAC_BYTES
     for (let keyIndex = 0; keyIndex < this.#keys.length; keyIndex++) {
       const key = this.#keys[keyIndex] as KeyPair
-      if (!timingSafeEqual(hmac(key, signed), mac)) continue
-      const plaintext = decryptVerified(key, data)
+      if (!key.signing.verify(buffer, signedEnd)) continue
+      const plaintext = decryptVerified(key, buffer)
       return plaintext === undefined ? undefined : { plaintext, timestamp, keyIndex }
     }
     return undefined
@@ -151,55 +154,54 @@ function parseKey(key: string, index = 0): KeyPair {
   }
   const bytes = Buffer.from(key.replaceAll('+', '-').replaceAll('/', '_'), 'base64url')
   return {
-    signing: createSecretKey(bytes.subarray(0, 16)),
-    encryption: createSecretKey(bytes.subarray(16, 32)),
+    signing: new HmacSha256(bytes.subarray(0, 16)),
+    encryption: new AesCbc(createSecretKey(bytes.subarray(16, 32))),
   }
 }
 
 function seal(key: KeyPair, plaintext: Uint8Array, timestamp: number, iv: Uint8Array): string {
   const cipherLength = (Math.floor(plaintext.length / BLOCK_BYTES) + 1) * BLOCK_BYTES
-  const token = Buffer.allocUnsafe(CIPHERTEXT_OFFSET + cipherLength + HMAC_BYTES)
-  token[0] = VERSION
-  token.writeUInt32BE(Math.floor(timestamp / 2 ** 32), TIMESTAMP_OFFSET)
-  token.writeUInt32BE(timestamp % 2 ** 32, TIMESTAMP_OFFSET + 4)
-  token.set(iv, IV_OFFSET)
-  const cipher = createCipheriv('aes-128-cbc', key.encryption, iv)
-  const head = cipher.update(plaintext)
-  token.set(head, CIPHERTEXT_OFFSET)
-  token.set(cipher.final(), CIPHERTEXT_OFFSET + head.length)
-  const signedEnd = CIPHERTEXT_OFFSET + cipherLength
-  token.set(hmac(key, token.subarray(0, signedEnd)), signedEnd)
-  return toBase64(token)
+  const signedEnd = TOKEN_START + CIPHERTEXT_OFFSET + cipherLength
+  // One buffer for the token and, in front of it, the HMAC's inner pad; the
+  // ciphertext region first holds the padded plaintext for the cipher.
+  const buffer = Buffer.allocUnsafe(signedEnd + HMAC_BYTES)
+  buffer[TOKEN_START] = VERSION
+  buffer.writeUInt32BE(Math.floor(timestamp / 2 ** 32), TOKEN_START + TIMESTAMP_OFFSET)
+  buffer.writeUInt32BE(timestamp % 2 ** 32, TOKEN_START + TIMESTAMP_OFFSET + 4)
+  buffer.set(iv, TOKEN_START + IV_OFFSET)
+  const blocks = buffer.subarray(TOKEN_START + CIPHERTEXT_OFFSET, signedEnd)
+  blocks.set(plaintext)
+  blocks.fill(cipherLength - plaintext.length, plaintext.length) // PKCS7
+  blocks.set(key.encryption.encrypt(iv, blocks))
+  key.signing.sign(buffer, signedEnd)
+  return toBase64(buffer.subarray(TOKEN_START))
 }
 
-/** The token's bytes when its encoding and framing are valid (version, length, whole blocks). */
+/**
+ * The token's bytes, after {@link TOKEN_START} free bytes, when its encoding
+ * and framing are valid (version, length, whole blocks).
+ */
 function decodeToken(token: string): Buffer | undefined {
   if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return undefined
   const padded = token.endsWith('=')
   // Padded tokens are whole quanta; unpadded ones may not end on a lone sextet.
   if (padded ? token.length % 4 !== 0 : token.length % 4 === 1) return undefined
-  const data = Buffer.from(token, 'base64url')
-  if (
-    data.length < MIN_TOKEN_BYTES ||
-    (data.length - CIPHERTEXT_OFFSET - HMAC_BYTES) % BLOCK_BYTES !== 0 ||
-    data[0] !== VERSION
-  ) {
+  const unpadded = padded ? token.indexOf('=') : token.length
+  const length = Math.floor((unpadded * 3) / 4)
+  if (length < MIN_TOKEN_BYTES || (length - CIPHERTEXT_OFFSET - HMAC_BYTES) % BLOCK_BYTES !== 0) {
     return undefined
   }
-  return data
+  const buffer = Buffer.allocUnsafe(TOKEN_START + length)
+  if (buffer.write(token, TOKEN_START, 'base64url') !== length || buffer[TOKEN_START] !== VERSION)
+    return undefined
+  return buffer
 }
 
-function hmac(key: KeyPair, data: Uint8Array): Buffer {
-  return createHmac('sha256', key.signing).update(data).digest()
-}
-
-/** Decrypts a verified token; `undefined` on bad PKCS7 padding. */
-function decryptVerified(key: KeyPair, data: Buffer): Buffer | undefined {
-  const iv = data.subarray(IV_OFFSET, CIPHERTEXT_OFFSET)
-  const ciphertext = data.subarray(CIPHERTEXT_OFFSET, data.length - HMAC_BYTES)
-  const decipher = createDecipheriv('aes-128-cbc', key.encryption, iv).setAutoPadding(false)
-  const padded = decipher.update(ciphertext)
-  // Unpadded by hand: OpenSSL reports bad padding by throwing, and throwing is slow.
+/** Decrypts a verified token (after {@link TOKEN_START}); `undefined` on bad PKCS7 padding. */
+function decryptVerified(key: KeyPair, buffer: Buffer): Buffer | undefined {
+  const iv = buffer.subarray(TOKEN_START + IV_OFFSET, TOKEN_START + CIPHERTEXT_OFFSET)
+  const ciphertext = buffer.subarray(TOKEN_START + CIPHERTEXT_OFFSET, buffer.length - HMAC_BYTES)
+  const padded = key.encryption.decrypt(iv, ciphertext)
   const pad = padded[padded.length - 1] ?? 0
   if (pad < 1 || pad > BLOCK_BYTES) return undefined
   for (let i = padded.length - pad; i < padded.length; i++) {

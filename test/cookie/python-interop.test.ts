@@ -101,29 +101,37 @@ print(json.dumps(out))`,
     expect(ours).toEqual(theirs)
   })
 
-  it('a CookieStore cookie is a Fernet token of the session record, both ways', () => {
+  it('a CookieStore cookie is a Fernet token of the compact session record, both ways', () => {
     const key = generateKey()
     const store = new CookieStore({ keys: key })
     const now = Date.now()
     const record = {
       data: { cart: ['apple'], user: 'ada' },
-      createdAt: now,
+      createdAt: now - 5000,
       lastSeenAt: now,
       expiresAt: now + 3_600_000,
       id: 'p'.repeat(43),
     }
+    const cookie = store.seal(record)
     const { read, sealed } = python<{ read: unknown; sealed: string }>(
       `${PRELUDE}f = Fernet(args['key'].encode())
-record = json.loads(f.decrypt(args['cookie'].encode(), ttl=3600))
-record['data']['from'] = 'python'
-print(json.dumps({'read': json.loads(f.decrypt(args['cookie'].encode())),
-                  'sealed': f.encrypt(json.dumps(record).encode()).decode()}))`,
-      { key, cookie: store.seal(record) },
+data, id, last_seen, age, idle = json.loads(f.decrypt(args['cookie'].encode(), ttl=3600))
+data['from'] = 'python'
+print(json.dumps({'read': [data, id, last_seen, age, idle],
+                  'sealed': f.encrypt(json.dumps([data, id, 0, 0, 3600]).encode()).decode()}))`,
+      { key, cookie },
     )
-    expect(read).toEqual(record)
+    const ours = new Fernet(key).decrypt(cookie)?.timestamp ?? 0
+    const data = { ...record.data, from: 'python' }
+    expect(read).toEqual([data, record.id, now - ours * 1000, 5000, 3600])
+    // Python's record is dated by its own token: sealed now, created now, one hour to live.
+    const theirs = (new Fernet(key).decrypt(sealed)?.timestamp ?? 0) * 1000
     expect(store.unseal(sealed, 3600)?.record).toEqual({
-      ...record,
-      data: { ...record.data, from: 'python' },
+      data,
+      id: record.id,
+      createdAt: theirs,
+      lastSeenAt: theirs,
+      expiresAt: theirs + 3_600_000,
     })
   })
 })

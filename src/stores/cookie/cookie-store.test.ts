@@ -33,16 +33,52 @@ describe('CookieStore', () => {
     expect(store.name).toBe('cookie')
   })
 
-  it('round-trips a record through a Fernet token of its JSON', () => {
+  it('round-trips a record through a Fernet token of its compact JSON', () => {
     vi.useFakeTimers({ toFake: ['Date'] })
-    at(T0)
+    at(T0 + 1234)
     const key = generateKey()
     const store = new CookieStore({ keys: key })
-    const token = store.seal(record())
+    const seen = record({ createdAt: T0 - 5000, lastSeenAt: T0 + 1200 })
+    const token = store.seal(seen)
     expect(token).toMatch(/^gAAAAA[A-Za-z0-9_-]+={0,2}$/)
-    expect(store.unseal(token, HOUR)).toEqual({ record: record(), stale: false })
+    expect(store.unseal(token, HOUR)).toEqual({ record: seen, stale: false })
     const json = new Fernet(key).decrypt(token)?.plaintext.toString()
-    expect(JSON.parse(json ?? 'null')).toEqual(record())
+    expect(json).toBe(`[{"cart":["apple"],"n":1},"${'x'.repeat(43)}",200,6200,3598.8]`)
+  })
+
+  it('round-trips every optional field exactly, and leaves out the ones not set', () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    at(T0 + 999)
+    const key = generateKey()
+    const store = new CookieStore({ keys: key })
+    const full = record({
+      createdAt: T0 - 86_400_001,
+      lastSeenAt: T0 - 1,
+      expiresAt: T0 + 1_799_999,
+      absoluteExpiresAt: T0 + 86_399_999,
+      ttl: 1800,
+      user: { name: 'Ada', roles: ['admin'] },
+      userId: 'u-1',
+      persistent: false,
+      userAgent: 'Mozilla/5.0',
+    })
+    expect(store.unseal(store.seal(full), HOUR)?.record).toEqual(full)
+    const { id: _, ...anonymous } = record()
+    expect(store.unseal(store.seal(anonymous), HOUR)?.record).toEqual(anonymous)
+    const json = new Fernet(key).decrypt(store.seal(record()))?.plaintext.toString() ?? ''
+    expect(JSON.parse(json)).toHaveLength(5)
+  })
+
+  it('keeps the cookie of a counter session under 200 characters', () => {
+    const store = new CookieStore({ keys: generateKey() })
+    const now = Date.now()
+    const counter = record({
+      data: { n: 1 },
+      createdAt: now - 9_999_999,
+      lastSeenAt: now,
+      expiresAt: now + 30 * 86_400_000,
+    })
+    expect(store.seal(counter).length).toBeLessThanOrEqual(184)
   })
 
   describe('keys', () => {
@@ -161,13 +197,21 @@ describe('CookieStore', () => {
 
     it.each([
       ['not JSON', 'hello'],
-      ['a JSON array', '[]'],
+      ['an empty JSON array', '[]'],
       ['JSON null', 'null'],
-      ['no data', JSON.stringify({ ...record(), data: undefined })],
-      ['data as an array', JSON.stringify({ ...record(), data: [] })],
-      ['a string time', JSON.stringify({ ...record(), expiresAt: 'soon' })],
-      ['a zero ttl', JSON.stringify({ ...record(), ttl: 0 })],
-      ['a numeric userId', JSON.stringify({ ...record(), userId: 7 })],
+      ['a record object (not the sealed layout)', JSON.stringify(record())],
+      ['too few fields', JSON.stringify([{}, null, 0, 0])],
+      ['too many fields', JSON.stringify([{}, null, 0, 0, 60, {}, 1])],
+      ['no data', JSON.stringify([null, null, 0, 0, 60])],
+      ['data as an array', JSON.stringify([[], null, 0, 0, 60])],
+      ['a numeric id', JSON.stringify([{}, 7, 0, 0, 60])],
+      ['a string time', JSON.stringify([{}, null, 0, 'long ago', 60])],
+      ['extras as an array', JSON.stringify([{}, null, 0, 0, 60, []])],
+      ['a zero ttl', JSON.stringify([{}, null, 0, 0, 60, { t: 0 }])],
+      ['a string absolute timeout', JSON.stringify([{}, null, 0, 0, 60, { a: 'later' }])],
+      ['a numeric userId', JSON.stringify([{}, null, 0, 0, 60, { i: 7 }])],
+      ['a string persistent flag', JSON.stringify([{}, null, 0, 0, 60, { p: 'yes' }])],
+      ['a numeric userAgent', JSON.stringify([{}, null, 0, 0, 60, { g: 1 }])],
       ['invalid UTF-8', Buffer.from([0xff, 0xfe, 0x7b])],
     ])('reads a genuine token holding %s as no session', (_, plaintext) => {
       expect(store.unseal(fernet.encrypt(plaintext), HOUR)).toBeUndefined()

@@ -2,7 +2,7 @@ import { SessionConfigError } from '../../core/errors.js'
 import { isLive } from '../../core/record.js'
 import type { CookieSealer, SessionRecord } from '../../core/store.js'
 import { Fernet, isFernetKey } from '../../crypto/fernet.js'
-import { parseSealedRecord } from './sealed-record.js'
+import { decodeSealedRecord, encodeSealedRecord } from './sealed-record.js'
 
 /** Options of {@link CookieStore}. */
 export interface CookieStoreOptions {
@@ -30,7 +30,7 @@ const MAX_COOKIE_VALUE_LENGTH = 4096
 /**
  * Sessions kept in the cookie itself (original `InCookieEncrypted`): the
  * cookie value is a Fernet token (AES-128-CBC + HMAC-SHA256) of the whole
- * session record, readable by Python's `cryptography.fernet` with the same key.
+ * session record as a compact JSON array, readable by Python's `cryptography.fernet` with the same key.
  * No server state: nothing to run, nothing to lose on restart.
  *
  * The token's timestamp enforces the idle timeout (the session's `ttl`, or the
@@ -64,9 +64,10 @@ export class CookieStore implements CookieSealer {
     this.#fernet = new Fernet(validateKeys(options))
   }
 
-  /** Seals a record into a cookie value (a Fernet token of its JSON). */
+  /** Seals a record into a cookie value: a Fernet token of its compact JSON (see sealed-record.ts). */
   seal(record: SessionRecord): string {
-    return this.#fernet.encrypt(JSON.stringify(record))
+    const timestamp = Math.floor(Date.now() / 1000)
+    return this.#fernet.encrypt(encodeSealedRecord(record, timestamp), timestamp)
   }
 
   /**
@@ -82,7 +83,7 @@ export class CookieStore implements CookieSealer {
     if (typeof value !== 'string' || value.length > MAX_COOKIE_VALUE_LENGTH) return undefined
     const message = this.#fernet.decrypt(value)
     if (!message) return undefined
-    const record = parseSealedRecord(message.plaintext)
+    const record = decodeSealedRecord(message.plaintext, message.timestamp)
     if (!record) return undefined
     const now = Date.now()
     const ttl = record.ttl ?? maxAgeSeconds

@@ -1,5 +1,74 @@
 import type { SessionRecord } from '../../core/store.js'
 
+/**
+ * The plaintext of a sealed cookie: the record as a short JSON array, because
+ * every byte of it travels with every request and response.
+ *
+ * `[data, id, lastSeen, age, idle, extras?]`
+ *
+ * - `data`: the application's data;
+ * - `id`: the session id, or `null`;
+ * - `lastSeen`: `lastSeenAt` in milliseconds after the token's timestamp
+ *   (seconds), so 0–999 for a record sealed when it was written;
+ * - `age`: `lastSeenAt − createdAt`, in milliseconds;
+ * - `idle`: `expiresAt − lastSeenAt`, in seconds (a fraction for milliseconds),
+ *   usually the `ttl`;
+ * - `extras`, only when one of them is set: `{ a, t, u, i, p, g }` =
+ *   `absoluteExpiresAt − createdAt` in seconds, `ttl`, `user`, `userId`,
+ *   `persistent`, `userAgent`.
+ *
+ * Times are whole milliseconds (as `Date.now()` gives), so every field comes
+ * back exactly as sealed.
+ */
+type SealedRecord = [
+  data: SessionRecord['data'],
+  id: string | null,
+  lastSeen: number,
+  age: number,
+  idle: number,
+  extras?: Extras,
+]
+
+interface Extras {
+  a?: number
+  t?: number
+  u?: unknown
+  i?: string
+  p?: boolean
+  g?: string
+}
+
+/** The JSON sealed for `record` in a token dated `timestamp` (seconds since the epoch). */
+export function encodeSealedRecord(record: SessionRecord, timestamp: number): string {
+  const { lastSeenAt, createdAt } = record
+  const sealed: SealedRecord = [
+    record.data,
+    record.id ?? null,
+    lastSeenAt - timestamp * 1000,
+    lastSeenAt - createdAt,
+    (record.expiresAt - lastSeenAt) / 1000,
+  ]
+  const { absoluteExpiresAt, ttl, user, userId, persistent, userAgent } = record
+  if (
+    absoluteExpiresAt !== undefined ||
+    ttl !== undefined ||
+    user !== undefined ||
+    userId !== undefined ||
+    persistent !== undefined ||
+    userAgent !== undefined
+  ) {
+    const extras: Extras = {}
+    if (absoluteExpiresAt !== undefined) extras.a = (absoluteExpiresAt - createdAt) / 1000
+    if (ttl !== undefined) extras.t = ttl
+    if (user !== undefined) extras.u = user
+    if (userId !== undefined) extras.i = userId
+    if (persistent !== undefined) extras.p = persistent
+    if (userAgent !== undefined) extras.g = userAgent
+    sealed[5] = extras
+  }
+  return JSON.stringify(sealed)
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
@@ -10,31 +79,55 @@ const isTime = (value: unknown): value is number =>
 const optional = (value: unknown, check: (value: unknown) => boolean): boolean =>
   value === undefined || check(value)
 
+const fromSeconds = (seconds: number): number => Math.round(seconds * 1000)
+
 /**
- * The record in a decrypted cookie, or `undefined` when it does not have a
- * record's shape. Tokens are authenticated, but the key may be shared with
- * other programs (Python's Fernet, an older version of this one), so the
- * manager is never handed a record it would trip over.
+ * The record in a decrypted cookie dated `timestamp`, or `undefined` when it
+ * does not have a sealed record's shape. Tokens are authenticated, but the key
+ * may be shared with other programs (Python's Fernet), so the manager is never
+ * handed a record it would trip over.
  */
-export function parseSealedRecord(plaintext: Buffer): SessionRecord | undefined {
+export function decodeSealedRecord(
+  plaintext: Buffer,
+  timestamp: number,
+): SessionRecord | undefined {
   let parsed: unknown
   try {
     parsed = JSON.parse(plaintext.toString('utf8'))
   } catch {
     return undefined
   }
-  if (!isPlainObject(parsed)) return undefined
-  const record = parsed
-  const valid =
-    isPlainObject(record.data) &&
-    isTime(record.createdAt) &&
-    isTime(record.lastSeenAt) &&
-    isTime(record.expiresAt) &&
-    optional(record.absoluteExpiresAt, isTime) &&
-    optional(record.ttl, (ttl) => isTime(ttl) && ttl > 0) &&
-    optional(record.persistent, (value) => typeof value === 'boolean') &&
-    optional(record.userId, (value) => typeof value === 'string') &&
-    optional(record.userAgent, (value) => typeof value === 'string') &&
-    optional(record.id, (value) => typeof value === 'string')
-  return valid ? (record as unknown as SessionRecord) : undefined
+  if (!Array.isArray(parsed) || parsed.length < 5 || parsed.length > 6) return undefined
+  const [data, id, lastSeen, age, idle, extras = {}] = parsed as unknown[]
+  if (
+    !isPlainObject(data) ||
+    (id !== null && typeof id !== 'string') ||
+    !isTime(lastSeen) ||
+    !isTime(age) ||
+    !isTime(idle) ||
+    !isPlainObject(extras) ||
+    !optional(extras.a, isTime) ||
+    !optional(extras.t, (ttl) => isTime(ttl) && ttl > 0) ||
+    !optional(extras.i, (value) => typeof value === 'string') ||
+    !optional(extras.p, (value) => typeof value === 'boolean') ||
+    !optional(extras.g, (value) => typeof value === 'string')
+  ) {
+    return undefined
+  }
+  const lastSeenAt = timestamp * 1000 + lastSeen
+  const createdAt = lastSeenAt - age
+  const record: SessionRecord = {
+    data,
+    createdAt,
+    lastSeenAt,
+    expiresAt: lastSeenAt + fromSeconds(idle),
+  }
+  if (extras.a !== undefined) record.absoluteExpiresAt = createdAt + fromSeconds(extras.a as number)
+  if (extras.t !== undefined) record.ttl = extras.t as number
+  if (extras.u !== undefined) record.user = extras.u
+  if (extras.i !== undefined) record.userId = extras.i as string
+  if (extras.p !== undefined) record.persistent = extras.p as boolean
+  if (extras.g !== undefined) record.userAgent = extras.g as string
+  if (id !== null) record.id = id
+  return record
 }
