@@ -61,7 +61,7 @@ describeRedis('RedisStore', () => {
         })
 
         const raw = (key: string, ...args: string[]) =>
-          redis.command(key, [args[0] ?? '', key, ...args.slice(1)])
+          redis.command('raw', key, [args[0] ?? '', key, ...args.slice(1)])
 
         it('stores a record and its TTL in one write, every field intact', async () => {
           const key = freshKey()
@@ -250,7 +250,8 @@ describeRedis('RedisStore', () => {
         if (topology === 'cluster')
           it('keeps a session and its lock in one cluster slot', async () => {
             const key = freshKey()
-            const slot = (name: string) => redis.command(name, ['CLUSTER', 'KEYSLOT', name])
+            const slot = (name: string) =>
+              redis.command('keyslot', name, ['CLUSTER', 'KEYSLOT', name])
             const data = await slot(`test:{${key}}`)
             expect(typeof data).toBe('number')
             expect(await slot(`test:{${key}}:lock`)).toBe(data)
@@ -277,7 +278,7 @@ describeRedis('RedisStore', () => {
         it('a record Redis holds but latchkey cannot read is a store error, not a held lock', async () => {
           const key = freshKey()
           const data = `test:{${key}}`
-          await redis.command(data, [
+          await redis.command('raw', data, [
             'HSET',
             data,
             'r',
