@@ -192,11 +192,8 @@ export class RedisStore implements SessionStore {
       let taken: boolean
       let record: SessionRecord | undefined
       try {
-        const [flag, read] = (await this.#redis.eval('lock', LOCK, keys, [
-          token,
-          leaseMs,
-        ])) as unknown[]
-        taken = Number(flag) === 1
+        const read = await this.#redis.eval('lock', LOCK, keys, [token, leaseMs])
+        taken = read !== null && read !== undefined
         record = taken ? decoded('lock', read) : undefined
       } catch (error) {
         // The script may have run (or still run once Redis answers): release what it took.
