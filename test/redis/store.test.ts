@@ -318,6 +318,20 @@ describeRedis('RedisStore', () => {
     expect(() => new RedisStore({ client, lockRetryDelay: -1 })).toThrow(SessionConfigError)
   })
 
+  it('a client wrapper that throws instead of rejecting gives a store error, not a crash', async () => {
+    const client = {
+      call: () => {
+        throw new Error('wrapper refused the command')
+      },
+    }
+    const store = new RedisStore({ client, commandTimeout: 0.3 })
+    await expect(store.get('k')).rejects.toBeInstanceOf(SessionStoreError)
+    await expect(store.lock('k', { leaseMs: 1000, waitMs: 100 })).rejects.toThrow(
+      /lock failed: wrapper refused the command/,
+    )
+    await store.close()
+  })
+
   it('guards a node-redis client that has no error listener, and removes the guard on close', async () => {
     const own = await startRedis()
     const client = createClient({

@@ -116,11 +116,20 @@ export class RedisCommands {
               if (!reason(error).includes('NOSCRIPT')) return fail(error)
               args[0] = 'EVAL'
               args[1] = script.source
-              this.#send(key, args, window.signal).then(done, fail)
+              this.#sendSafely(key, args, window.signal).then(done, fail)
             }
       window.pending.add(fail)
-      this.#send(key, args, window.signal).then(done, failOrLoad)
+      this.#sendSafely(key, args, window.signal).then(done, failOrLoad)
     })
+  }
+
+  /** A client that throws instead of rejecting (a closed connection, bad arguments) rejects here. */
+  #sendSafely(key: string, args: string[], signal: AbortSignal): Promise<unknown> {
+    try {
+      return this.#send(key, args, signal)
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
   #storeError(operation: string, error: unknown): SessionError {
