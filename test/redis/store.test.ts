@@ -61,7 +61,7 @@ describeRedis('RedisStore', () => {
         })
 
         const raw = (key: string, ...args: string[]) =>
-          redis.command(key, [args[0] ?? '', key, ...args.slice(1)])
+          redis.command('raw', key, [args[0] ?? '', key, ...args.slice(1)])
 
         it('stores a record and its TTL in one write, every field intact', async () => {
           const key = freshKey()
@@ -250,7 +250,8 @@ describeRedis('RedisStore', () => {
         if (topology === 'cluster')
           it('keeps a session and its lock in one cluster slot', async () => {
             const key = freshKey()
-            const slot = (name: string) => redis.command(name, ['CLUSTER', 'KEYSLOT', name])
+            const slot = (name: string) =>
+              redis.command('keyslot', name, ['CLUSTER', 'KEYSLOT', name])
             const data = await slot(`test:{${key}}`)
             expect(typeof data).toBe('number')
             expect(await slot(`test:{${key}}:lock`)).toBe(data)
@@ -277,7 +278,7 @@ describeRedis('RedisStore', () => {
         it('a record Redis holds but latchkey cannot read is a store error, not a held lock', async () => {
           const key = freshKey()
           const data = `test:{${key}}`
-          await redis.command(data, [
+          await redis.command('raw', data, [
             'HSET',
             data,
             'r',
@@ -315,6 +316,20 @@ describeRedis('RedisStore', () => {
     expect(() => new RedisStore({ client, prefix: 'a{b}' })).toThrow(SessionConfigError)
     expect(() => new RedisStore({ client, commandTimeout: 0 })).toThrow(SessionConfigError)
     expect(() => new RedisStore({ client, lockRetryDelay: -1 })).toThrow(SessionConfigError)
+  })
+
+  it('a client wrapper that throws instead of rejecting gives a store error, not a crash', async () => {
+    const client = {
+      call: () => {
+        throw new Error('wrapper refused the command')
+      },
+    }
+    const store = new RedisStore({ client, commandTimeout: 0.3 })
+    await expect(store.get('k')).rejects.toBeInstanceOf(SessionStoreError)
+    await expect(store.lock('k', { leaseMs: 1000, waitMs: 100 })).rejects.toThrow(
+      /lock failed: wrapper refused the command/,
+    )
+    await store.close()
   })
 
   it('guards a node-redis client that has no error listener, and removes the guard on close', async () => {

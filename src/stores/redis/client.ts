@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto'
-import { SessionConfigError } from '../../core/errors.js'
+import {
+  isSessionError,
+  SessionConfigError,
+  type SessionError,
+  SessionStoreError,
+} from '../../core/errors.js'
+import { DeadlineExceeded, Deadlines } from './deadlines.js'
 
 /**
  * An ioredis client: `new Redis()` or `new Redis.Cluster([...])` (ioredis 5+).
@@ -9,9 +15,18 @@ export interface IoRedisLike {
   call(command: string, ...args: Array<string | number>): Promise<unknown>
 }
 
+/**
+ * What the store passes node-redis with each command: its deadline's abort
+ * signal, in place of the client's own per-command timeout.
+ */
+export interface NodeRedisCommandOptions {
+  abortSignal?: AbortSignal
+  timeout?: number | undefined
+}
+
 /** A node-redis client: `createClient()` from `redis` v5+. */
 export interface NodeRedisClientLike {
-  sendCommand(args: string[]): Promise<unknown>
+  sendCommand(args: string[], options?: NodeRedisCommandOptions): Promise<unknown>
 }
 
 /** A node-redis cluster client: `createCluster()` from `redis` v5+. */
@@ -21,6 +36,7 @@ export interface NodeRedisClusterLike {
     firstKey: string | undefined,
     isReadonly: boolean | undefined,
     args: string[],
+    options?: NodeRedisCommandOptions,
   ): Promise<unknown>
 }
 
@@ -28,7 +44,7 @@ export interface NodeRedisClusterLike {
 export type RedisClientLike = IoRedisLike | NodeRedisClientLike | NodeRedisClusterLike
 
 /** Sends one command to the node owning `key`. */
-type Send = (key: string, args: string[]) => Promise<unknown>
+type Send = (key: string, args: string[], signal: AbortSignal) => Promise<unknown>
 
 /** A Lua script, run by its SHA-1 and loaded on the node the first time it is missing there. */
 export interface Script {
@@ -40,33 +56,90 @@ export function script(source: string): Script {
   return { source, sha: createHash('sha1').update(source).digest('hex') }
 }
 
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
 /**
- * The user's client behind one small interface. The flavour is told by the
- * shape of its methods, never by class names: ioredis has `call`; node-redis
- * has `sendCommand`, and its cluster client also lists `masters`.
+ * The user's client behind one small interface, every command under the
+ * store's deadline. The flavour is told by the shape of its methods, never by
+ * class names: ioredis has `call`; node-redis has `sendCommand`, and its
+ * cluster client also lists `masters`.
  */
 export class RedisCommands {
   readonly #send: Send
+  readonly #deadlines: Deadlines
+  readonly #timeoutSeconds: number
 
-  constructor(client: unknown) {
+  /** @param timeoutMs how long a command may take before it fails with `SessionStoreError` */
+  constructor(client: unknown, timeoutMs = 2000) {
     this.#send = sender(client)
+    this.#deadlines = new Deadlines(timeoutMs)
+    this.#timeoutSeconds = timeoutMs / 1000
   }
 
-  /** Runs a plain command whose first key is `key`. */
-  command(key: string, args: string[]): Promise<unknown> {
-    return this.#send(key, args)
+  /**
+   * Runs a plain command whose first key is `key`.
+   * @throws {SessionStoreError} when it fails or misses the deadline; `operation` names it.
+   */
+  command(operation: string, key: string, args: string[]): Promise<unknown> {
+    return this.#run(operation, key, args, undefined)
   }
 
-  /** Runs a script with `keys` (all in one slot) and `args`, in one round trip when it is cached. */
-  async eval(script: Script, keys: string[], args: string[]): Promise<unknown> {
-    const tail = [String(keys.length), ...keys, ...args]
-    const key = keys[0] ?? ''
+  /**
+   * Runs a script with `keys` (all in one slot) and `args`, in one round trip when it is cached.
+   * @throws {SessionStoreError} when it fails or misses the deadline; `operation` names it.
+   */
+  eval(operation: string, script: Script, keys: string[], args: string[]): Promise<unknown> {
+    const command = ['EVALSHA', script.sha, String(keys.length)]
+    for (const key of keys) command.push(key)
+    for (const arg of args) command.push(arg)
+    return this.#run(operation, keys[0] ?? '', command, script)
+  }
+
+  /** One promise per command: settled by the reply, or failed by its window's deadline. */
+  #run(operation: string, key: string, args: string[], script: Script | undefined) {
+    const window = this.#deadlines.window()
+    return new Promise<unknown>((resolve, reject) => {
+      const fail = (error: unknown) => {
+        window.pending.delete(fail)
+        reject(this.#storeError(operation, error))
+      }
+      const done = (reply: unknown) => {
+        window.pending.delete(fail)
+        resolve(reply)
+      }
+      const failOrLoad =
+        script === undefined
+          ? fail
+          : (error: unknown) => {
+              if (!reason(error).includes('NOSCRIPT')) return fail(error)
+              args[0] = 'EVAL'
+              args[1] = script.source
+              this.#sendSafely(key, args, window.signal).then(done, fail)
+            }
+      window.pending.add(fail)
+      this.#sendSafely(key, args, window.signal).then(done, failOrLoad)
+    })
+  }
+
+  /** A client that throws instead of rejecting (a closed connection, bad arguments) rejects here. */
+  #sendSafely(key: string, args: string[], signal: AbortSignal): Promise<unknown> {
     try {
-      return await this.#send(key, ['EVALSHA', script.sha, ...tail])
+      return this.#send(key, args, signal)
     } catch (error) {
-      if (!String((error as Error)?.message).includes('NOSCRIPT')) throw error
-      return this.#send(key, ['EVAL', script.source, ...tail])
+      return Promise.reject(error)
     }
+  }
+
+  #storeError(operation: string, error: unknown): SessionError {
+    if (error instanceof DeadlineExceeded)
+      return new SessionStoreError(
+        'redis',
+        `${operation}: no answer from Redis within ${this.#timeoutSeconds}s`,
+      )
+    if (isSessionError(error)) return error
+    return new SessionStoreError('redis', `${operation} failed: ${reason(error)}`, { cause: error })
   }
 }
 
@@ -79,10 +152,12 @@ function sender(client: unknown): Send {
   if (typeof c?.sendCommand === 'function') {
     if (Array.isArray(c.masters)) {
       const cluster = c as NodeRedisClusterLike
-      return (key, args) => cluster.sendCommand(key, false, args)
+      return (key, args, abortSignal) =>
+        cluster.sendCommand(key, false, args, { abortSignal, timeout: undefined })
     }
     const single = c as NodeRedisClientLike
-    return (_key, args) => single.sendCommand(args)
+    return (_key, args, abortSignal) =>
+      single.sendCommand(args, { abortSignal, timeout: undefined })
   }
   throw new SessionConfigError(
     'RedisStore needs a node-redis (`redis` v5+) or ioredis client (or cluster client) as `client`',

@@ -13,9 +13,8 @@ export function decodeRecord(reply: unknown, now = Date.now()): SessionRecord | 
   if (typeof json !== 'string' && !Buffer.isBuffer(json)) return undefined
   const expiresAt = Number(String(expires))
   if (!(expiresAt > now)) return undefined
-  return {
-    ...(JSON.parse(String(json)) as Omit<SessionRecord, 'lastSeenAt' | 'expiresAt'>),
-    lastSeenAt: Number(String(seen)),
-    expiresAt,
-  }
+  const record = JSON.parse(String(json)) as SessionRecord
+  record.lastSeenAt = Number(String(seen))
+  record.expiresAt = expiresAt
+  return record
 }

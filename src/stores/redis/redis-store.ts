@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
-  isSessionError,
   SessionConfigError,
   SessionLockTimeoutError,
   SessionStoreError,
@@ -13,7 +12,7 @@ import type {
   StoreLease,
   StoreLockOptions,
 } from '../../core/store.js'
-import { type RedisClientLike, RedisCommands, type Script } from './client.js'
+import { type RedisClientLike, RedisCommands } from './client.js'
 import { decodeRecord, encodeRecord } from './codec.js'
 import { KeyLayout } from './keys.js'
 import { type LeaseHost, RedisLease } from './lease.js'
@@ -36,7 +35,11 @@ export interface RedisStoreOptions {
   /**
    * Seconds any single Redis command may take before the operation fails with
    * `SessionStoreError` (answered 503), so a frozen or unreachable Redis never
-   * hangs a request. A lock wait adds `lock.timeout` on top.
+   * hangs a request. A lock wait adds `lock.timeout` on top. Commands sent
+   * within the same tenth of it (at most 100 ms) share one timer, so a command
+   * fails at most that much later. With node-redis this replaces the client's
+   * own per-command timeout for the store's commands: they are aborted at this
+   * deadline instead.
    * @default 2
    */
   commandTimeout?: number
@@ -57,6 +60,15 @@ function positiveSeconds(value: unknown, option: string): number {
       `${option} must be a positive number of seconds, got ${String(value)}`,
     )
   return value
+}
+
+/** The record in a reply; a record latchkey cannot read is a store error. */
+function decoded(operation: string, reply: unknown, now?: number): SessionRecord | undefined {
+  try {
+    return decodeRecord(reply, now)
+  } catch (error) {
+    throw new SessionStoreError('redis', `${operation} failed: ${reason(error)}`, { cause: error })
+  }
 }
 
 function reason(error: unknown): string {
@@ -104,7 +116,6 @@ export class RedisStore implements SessionStore {
   readonly name = 'redis'
   readonly #redis: RedisCommands
   readonly #keys: KeyLayout
-  readonly #timeoutMs: number
   readonly #retryCapMs: number
   readonly #leases = new Set<RedisLease>()
   readonly #host: LeaseHost
@@ -116,13 +127,12 @@ export class RedisStore implements SessionStore {
     const prefix = options.prefix ?? 'latchkey:'
     if (typeof prefix !== 'string' || /[{}]/.test(prefix))
       throw new SessionConfigError(`prefix must be a string without { or }, got ${String(prefix)}`)
-    this.#redis = new RedisCommands(options.client)
+    const timeoutMs = positiveSeconds(options.commandTimeout ?? 2, 'commandTimeout') * 1000
+    this.#redis = new RedisCommands(options.client, timeoutMs)
     this.#keys = new KeyLayout(prefix)
-    this.#timeoutMs = positiveSeconds(options.commandTimeout ?? 2, 'commandTimeout') * 1000
     this.#retryCapMs = positiveSeconds(options.lockRetryDelay ?? 0.025, 'lockRetryDelay') * 1000
     this.#host = {
-      run: (operation, script, keys, args) =>
-        this.#deadline(operation, () => this.#redis.eval(script, keys, args)),
+      run: (operation, script, keys, args) => this.#redis.eval(operation, script, keys, args),
       index: (userId, key, ttlSeconds) => this.#index(userId, key, ttlSeconds),
       ended: (lease) => this.#leases.delete(lease),
     }
@@ -131,14 +141,12 @@ export class RedisStore implements SessionStore {
 
   async get(key: string): Promise<SessionRecord | undefined> {
     const data = this.#keys.data(key)
-    return this.#deadline('get', async () =>
-      decodeRecord(await this.#redis.command(data, ['HMGET', data, 'r', 's', 'e'])),
-    )
+    return decoded('get', await this.#redis.command('get', data, ['HMGET', data, 'r', 's', 'e']))
   }
 
   async set(key: string, record: SessionRecord, ttlSeconds: number): Promise<void> {
     if (record.userId !== undefined) await this.#index(record.userId, key, ttlSeconds)
-    await this.#eval(
+    await this.#redis.eval(
       'set',
       SET,
       [this.#keys.data(key)],
@@ -148,7 +156,7 @@ export class RedisStore implements SessionStore {
 
   async delete(key: string): Promise<void> {
     const data = this.#keys.data(key)
-    await this.#deadline('delete', () => this.#redis.command(data, ['DEL', data]))
+    await this.#redis.command('delete', data, ['DEL', data])
   }
 
   async touch(
@@ -156,7 +164,7 @@ export class RedisStore implements SessionStore {
     times: Pick<SessionRecord, 'lastSeenAt' | 'expiresAt'>,
     ttlSeconds: number,
   ): Promise<boolean> {
-    const userId = await this.#eval(
+    const userId = await this.#redis.eval(
       'touch',
       TOUCH,
       [this.#keys.data(key)],
@@ -184,14 +192,13 @@ export class RedisStore implements SessionStore {
       let taken: boolean
       let record: SessionRecord | undefined
       try {
-        const [flag, read] = (await this.#eval('lock', LOCK, keys, [token, leaseMs])) as unknown[]
-        taken = Number(flag) === 1
-        record = taken ? decodeRecord(read) : undefined
+        const read = await this.#redis.eval('lock', LOCK, keys, [token, leaseMs])
+        taken = read !== null && read !== undefined
+        record = taken ? decoded('lock', read) : undefined
       } catch (error) {
         // The script may have run (or still run once Redis answers): release what it took.
-        this.#redis.eval(COMMIT, keys, [token, 'none']).catch(() => {})
-        if (isSessionError(error)) throw error
-        throw new SessionStoreError(this.name, `lock failed: ${reason(error)}`, { cause: error })
+        this.#redis.eval('unlock', COMMIT, keys, [token, 'none']).catch(() => {})
+        throw error
       }
       if (taken) {
         const lease = new RedisLease(this.#host, key, keys, token, Number(leaseMs), record)
@@ -215,32 +222,30 @@ export class RedisStore implements SessionStore {
   async listByUser(userId: string): Promise<IndexedSession[]> {
     const index = this.#keys.user(userId)
     const now = Date.now()
-    const members = await this.#deadline('listByUser', () =>
-      this.#redis.command(index, ['ZRANGEBYSCORE', index, String(now), '+inf']),
-    )
+    const members = await this.#redis.command('listByUser', index, [
+      'ZRANGEBYSCORE',
+      index,
+      String(now),
+      '+inf',
+    ])
     const keys = (members as unknown[]).map(String)
     const found = await Promise.all(
       keys.map(async (key) => {
         const data = this.#keys.data(key)
-        return this.#deadline('listByUser', async () => {
-          const reply = (await this.#redis.command(data, [
-            'HMGET',
-            data,
-            'r',
-            's',
-            'e',
-            'u',
-          ])) as unknown[]
-          const record = decodeRecord(reply, now)
-          return record && String(reply[3]) === userId ? { key, record } : undefined
-        })
+        const reply = (await this.#redis.command('listByUser', data, [
+          'HMGET',
+          data,
+          'r',
+          's',
+          'e',
+          'u',
+        ])) as unknown[]
+        const record = decoded('listByUser', reply, now)
+        return record && String(reply[3]) === userId ? { key, record } : undefined
       }),
     )
     const stale = keys.filter((_, i) => found[i] === undefined)
-    if (stale.length > 0)
-      await this.#deadline('listByUser', () =>
-        this.#redis.command(index, ['ZREM', index, ...stale]),
-      )
+    if (stale.length > 0) await this.#redis.command('listByUser', index, ['ZREM', index, ...stale])
     return found.filter((entry) => entry !== undefined)
   }
 
@@ -251,22 +256,22 @@ export class RedisStore implements SessionStore {
    */
   async deleteByUser(userId: string, options: { exceptKey?: string } = {}): Promise<string[]> {
     const index = this.#keys.user(userId)
-    const members = await this.#deadline('deleteByUser', () =>
-      this.#redis.command(index, ['ZRANGE', index, '0', '-1']),
-    )
+    const members = await this.#redis.command('deleteByUser', index, ['ZRANGE', index, '0', '-1'])
     const keys = (members as unknown[]).map(String).filter((key) => key !== options.exceptKey)
     const deleted = await Promise.all(
       keys.map(
         async (key) =>
           Number(
-            await this.#eval('deleteByUser', DELETE_IF_USER, [this.#keys.data(key)], [userId]),
+            await this.#redis.eval(
+              'deleteByUser',
+              DELETE_IF_USER,
+              [this.#keys.data(key)],
+              [userId],
+            ),
           ) === 1,
       ),
     )
-    if (keys.length > 0)
-      await this.#deadline('deleteByUser', () =>
-        this.#redis.command(index, ['ZREM', index, ...keys]),
-      )
+    if (keys.length > 0) await this.#redis.command('deleteByUser', index, ['ZREM', index, ...keys])
     return keys.filter((_, i) => deleted[i])
   }
 
@@ -284,46 +289,12 @@ export class RedisStore implements SessionStore {
   async #index(userId: string, key: string, ttlSeconds: number): Promise<void> {
     const now = Date.now()
     const ttlMs = ttlSeconds * 1000
-    await this.#eval(
+    await this.#redis.eval(
       'index',
       INDEX,
       [this.#keys.user(userId)],
       [String(now + ttlMs), key, String(now), String(ttlMs)],
     )
-  }
-
-  #eval(operation: string, script: Script, keys: string[], args: string[]): Promise<unknown> {
-    return this.#deadline(operation, () => this.#redis.eval(script, keys, args))
-  }
-
-  /** Runs a Redis call under `commandTimeout`; any failure becomes `SessionStoreError`. */
-  async #deadline<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined
-    const pending = (async () => call())()
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new SessionStoreError(
-              this.name,
-              `${operation}: no answer from Redis within ${this.#timeoutMs / 1000}s`,
-            ),
-          ),
-        this.#timeoutMs,
-      )
-    })
-    try {
-      return await Promise.race([pending, late])
-    } catch (error) {
-      if (isSessionError(error)) throw error
-      throw new SessionStoreError(this.name, `${operation} failed: ${reason(error)}`, {
-        cause: error,
-      })
-    } finally {
-      clearTimeout(timer)
-      // A reply arriving after the deadline must not become an unhandled rejection.
-      pending.catch(() => {})
-    }
   }
 
   /**

@@ -33,13 +33,13 @@ return redis.call('HGET', KEYS[1], 'u')
 /**
  * KEYS: data, lock. ARGV: token, leaseMs.
  * Takes the lock (SET NX PX) and reads the record in the same step:
- * {1, {r, s, e}} when taken, {0, pttl} when another holder has it.
+ * {r, s, e} when taken, nil when another holder has it.
  */
 export const LOCK = script(`
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return {1, redis.call('HMGET', KEYS[1], 'r', 's', 'e')}
+  return redis.call('HMGET', KEYS[1], 'r', 's', 'e')
 end
-return {0, redis.call('PTTL', KEYS[2])}
+return false
 `)
 
 /** KEYS: lock. ARGV: token, leaseMs. 1 when the lease was extended, 0 when it is no longer ours. */
@@ -55,21 +55,18 @@ return 0
  * json, lastSeenAt, expiresAt, userId, ttlSeconds.
  * The fencing check: nothing is written unless the token still holds the lock.
  * Returns -1 when it does not, 0 when 'set' found no record, 1 otherwise.
+ * EXPIRE answers 0 for a missing key, so it is the existence check too.
  */
-export const COMMIT = script(`${WRITE}
+export const COMMIT = script(`
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
-local result = 1
+redis.call('DEL', KEYS[2])
 if ARGV[2] == 'set' then
-  if redis.call('EXISTS', KEYS[1]) == 1 then
-    write(KEYS[1], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7])
-  else
-    result = 0
-  end
+  if redis.call('EXPIRE', KEYS[1], ARGV[7]) == 0 then return 0 end
+  redis.call('HSET', KEYS[1], 'r', ARGV[3], 's', ARGV[4], 'e', ARGV[5], 'u', ARGV[6])
 elseif ARGV[2] == 'delete' then
   redis.call('DEL', KEYS[1])
 end
-redis.call('DEL', KEYS[2])
-return result
+return 1
 `)
 
 /**
