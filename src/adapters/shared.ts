@@ -1,7 +1,7 @@
 import type { AuthSessions } from '../auth/auth-sessions.js'
 import { SessionConfigError, SessionError, SessionUnavailableError } from '../core/errors.js'
 import type { Sessions } from '../core/manager.js'
-import type { RequestInfo, Session } from '../core/session.js'
+import type { Session } from '../core/session.js'
 
 /** A manager as adapters see it, whatever its data type. */
 // biome-ignore lint/suspicious/noExplicitAny: adapters accept managers of any data type
@@ -65,28 +65,14 @@ export function failureResponse(error: unknown): {
 }
 
 /**
- * Opens one session per manager for a request (no I/O) and hands each to
- * `attach` under the manager's request property.
- */
-export function openSessions(
-  managers: readonly AnySessions[],
-  request: RequestInfo,
-  attach: (name: string, session: Session) => void,
-): Session[] {
-  return managers.map((manager) => {
-    const session: Session = manager.open(request)
-    attach(manager.name, session)
-    return session
-  })
-}
-
-/**
  * Finishes every session of a request (`Session.finish`) and returns their
  * `Set-Cookie` values: synchronously when none needs I/O, else a promise. All
  * are finished even when one fails, so no lock stays held; the first failure
  * is then thrown (rejected).
  */
 export function finishSessions(sessions: readonly Session[]): string[] | Promise<string[]> {
+  // One session is the common case: its own answer, without copying.
+  if (sessions.length === 1) return (sessions[0] as Session).finish()
   const results = sessions.map((session) => session.finish())
   if (results.every((result) => Array.isArray(result))) return (results as string[][]).flat()
   return Promise.allSettled(results).then((settled) => {

@@ -5,15 +5,9 @@
 import type { RequestHandler } from 'express'
 import { isSessionError } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
-import type { Session } from '../../core/session.js'
-import {
-  type AnySessions,
-  checkManagers,
-  failureResponse,
-  finishSessions,
-  openSessions,
-} from '../shared.js'
-import { beforeHeaders } from './before-headers.js'
+import type { RequestInfo, Session } from '../../core/session.js'
+import { type AnySessions, checkManagers, failureResponse, finishSessions } from '../shared.js'
+import { type Answer, beforeHeaders } from './before-headers.js'
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -51,20 +45,24 @@ declare module 'express-serve-static-core' {
 export function latchkey(...managers: AnySessions[]): RequestHandler {
   checkManagers(managers)
   return (req, res, next) => {
-    const request = { cookie: req.headers.cookie, userAgent: req.headers['user-agent'] }
-    const sessions = openSessions(managers, request, (name, session) => {
-      ;(req as unknown as Record<string, unknown>)[name] = session
-    })
-    beforeHeaders(
-      res,
-      () => finishSessions(sessions),
-      (error) => {
-        if (!isSessionError(error)) console.error('latchkey: saving the session failed', error)
-        return failureResponse(error)
-      },
-    )
+    const request: RequestInfo = {
+      cookie: req.headers.cookie,
+      userAgent: req.headers['user-agent'],
+    }
+    const sessions: Session[] = []
+    for (const manager of managers) {
+      const session: Session = manager.open(request)
+      ;(req as unknown as Record<string, unknown>)[manager.name] = session
+      sessions.push(session)
+    }
+    beforeHeaders(res, sessions, finishSessions, failed)
     next()
   }
+}
+
+function failed(error: unknown): Answer {
+  if (!isSessionError(error)) console.error('latchkey: saving the session failed', error)
+  return failureResponse(error)
 }
 
 export { type LoginRequiredOptions, loginRequired } from './login-required.js'
