@@ -1,9 +1,10 @@
-import type {
-  OutgoingHttpHeader,
-  OutgoingHttpHeaders,
-  OutgoingMessage,
+import {
+  type OutgoingHttpHeader,
+  type OutgoingHttpHeaders,
+  type OutgoingMessage,
   ServerResponse,
 } from 'node:http'
+import { frameworkPrototype } from './framework-prototype.js'
 
 type Callback = (error?: Error | null) => void
 type Loose<R> = (...args: unknown[]) => R
@@ -32,10 +33,15 @@ export function hasResponded(res: ServerResponse): boolean {
   return res.headersSent || held.has(res)
 }
 
-/** The hold of one response; the patched methods find it under this key. */
+/** Where a response given to {@link beforeHeaders} keeps its hold. */
 const HOLD = Symbol('latchkey.hold')
 
-type Hooked = ServerResponse & { [HOLD]: Hold<unknown> }
+type Holding = ServerResponse & { [HOLD]?: Hold<unknown> }
+
+/** Prototypes whose response methods already look for a hold. */
+const patched = new WeakSet<object>()
+
+type Originals = Record<'writeHead' | 'write' | 'end' | 'flushHeaders', Loose<unknown>>
 
 /**
  * Holds a response's first bytes until async `prepare` has produced the
@@ -64,17 +70,64 @@ export function beforeHeaders<Context>(
   prepare: (context: Context) => readonly string[] | Promise<readonly string[]>,
   fail: (error: unknown) => Answer,
 ): void {
-  // The methods are shared by every response (no closures per request); the
-  // state they need is one object on the response.
-  ;(res as Hooked)[HOLD] = new Hold(res, context, prepare, fail) as Hold<unknown>
+  const base = frameworkPrototype(res, ServerResponse.prototype)
+  if (base && patched.has(base)) {
+    // The usual case: the four methods of the framework's response prototype
+    // look for a hold, and the response gets one property instead of five.
+    // (A WeakMap from response to hold measured slower: GC work per entry.)
+    const originals = originalsOf.get(base) as Originals
+    ;(res as Holding)[HOLD] = new Hold(res, context, prepare, fail, originals) as Hold<unknown>
+    return
+  }
+  const own = res as unknown as Originals
+  const originals = {
+    writeHead: own.writeHead,
+    write: own.write,
+    end: own.end,
+    flushHeaders: own.flushHeaders,
+  }
+  ;(res as Holding)[HOLD] = new Hold(res, context, prepare, fail, originals) as Hold<unknown>
+  // The first response (or one whose prototype is not a framework's): the
+  // methods go on the response itself, wrapping whatever a middleware that ran
+  // before may already have captured or replaced.
   res.writeHead = heldWriteHead as ServerResponse['writeHead']
   res.write = heldWrite as ServerResponse['write']
   res.end = heldEnd as ServerResponse['end']
   res.flushHeaders = heldFlushHeaders
+  if (base) patch(base)
 }
 
-function heldWriteHead(this: Hooked, ...args: unknown[]): ServerResponse {
-  const hold = this[HOLD]
+/** Makes the prototype's four methods honour a response's hold, and pass through otherwise. */
+function patch(base: object): void {
+  const methods = base as Originals
+  const originals = {
+    writeHead: methods.writeHead,
+    write: methods.write,
+    end: methods.end,
+    flushHeaders: methods.flushHeaders,
+  }
+  originalsOf.set(base, originals)
+  methods.writeHead = function (this: Holding, ...args: unknown[]) {
+    return this[HOLD] ? heldWriteHead.apply(this, args) : originals.writeHead.apply(this, args)
+  }
+  methods.write = function (this: Holding, ...args: unknown[]) {
+    return this[HOLD] ? heldWrite.apply(this, args) : originals.write.apply(this, args)
+  }
+  methods.end = function (this: Holding, ...args: unknown[]) {
+    return this[HOLD] ? heldEnd.apply(this, args) : originals.end.apply(this, args)
+  }
+  methods.flushHeaders = function (this: Holding) {
+    if (this[HOLD]) heldFlushHeaders.call(this)
+    else originals.flushHeaders.call(this)
+  }
+  patched.add(base)
+}
+
+/** The methods a patched prototype had before, which a hold replays into. */
+const originalsOf = new WeakMap<object, Originals>()
+
+function heldWriteHead(this: Holding, ...args: unknown[]): ServerResponse {
+  const hold = this[HOLD] as Hold<unknown>
   if (hold.dropped()) return this
   hold.start()
   if (hold.state === 'done') return hold.writeHead.apply(this, mergeHeaders(this, args))
@@ -82,8 +135,8 @@ function heldWriteHead(this: Hooked, ...args: unknown[]): ServerResponse {
   return this
 }
 
-function heldWrite(this: Hooked, ...args: unknown[]): boolean {
-  const hold = this[HOLD]
+function heldWrite(this: Holding, ...args: unknown[]): boolean {
+  const hold = this[HOLD] as Hold<unknown>
   if (hold.dropped()) return discard(args)
   hold.start()
   if (hold.state === 'done') return hold.write.apply(this, args)
@@ -92,8 +145,8 @@ function heldWrite(this: Hooked, ...args: unknown[]): boolean {
   return false
 }
 
-function heldEnd(this: Hooked, ...args: unknown[]): ServerResponse {
-  const hold = this[HOLD]
+function heldEnd(this: Holding, ...args: unknown[]): ServerResponse {
+  const hold = this[HOLD] as Hold<unknown>
   if (hold.dropped()) {
     discard(args)
     return this
@@ -105,8 +158,8 @@ function heldEnd(this: Hooked, ...args: unknown[]): ServerResponse {
   return this
 }
 
-function heldFlushHeaders(this: Hooked): void {
-  const hold = this[HOLD]
+function heldFlushHeaders(this: Holding): void {
+  const hold = this[HOLD] as Hold<unknown>
   if (hold.dropped()) return
   hold.start()
   if (hold.state === 'done') hold.flushHeaders.call(this)
@@ -125,7 +178,7 @@ class Hold<Context> {
   readonly writeHead: Loose<ServerResponse>
   readonly write: Loose<boolean>
   readonly end: Loose<ServerResponse>
-  readonly flushHeaders: () => void
+  readonly flushHeaders: Loose<void>
   readonly res: ServerResponse
   readonly context: Context
   readonly prepare: (context: Context) => readonly string[] | Promise<readonly string[]>
@@ -136,15 +189,16 @@ class Hold<Context> {
     context: Context,
     prepare: (context: Context) => readonly string[] | Promise<readonly string[]>,
     fail: (error: unknown) => Answer,
+    originals: Originals,
   ) {
     this.res = res
     this.context = context
     this.prepare = prepare
     this.fail = fail
-    this.writeHead = res.writeHead as Loose<ServerResponse>
-    this.write = res.write as Loose<boolean>
-    this.end = res.end as Loose<ServerResponse>
-    this.flushHeaders = res.flushHeaders
+    this.writeHead = originals.writeHead as Loose<ServerResponse>
+    this.write = originals.write as Loose<boolean>
+    this.end = originals.end as Loose<ServerResponse>
+    this.flushHeaders = originals.flushHeaders as Loose<void>
   }
 
   /** Starts `prepare` at the app's first call; cookies ready at once need no hold. */
