@@ -109,12 +109,19 @@ export class SessionAttacher {
 function defineProperties(req: IncomingMessage, managers: readonly AnySessions[]): boolean {
   const target = frameworkPrototype(req, IncomingMessage.prototype) ?? req
   for (const { name } of managers) {
+    // Another copy of latchkey in the process may have defined the property:
+    // its requests keep finding their sessions through its getter.
+    const previous = Object.getOwnPropertyDescriptor(target, name)?.get
+    const fallback = previous && !getters.has(previous) ? previous : undefined
+    const get = function (this: IncomingMessage): unknown {
+      const sessions = ofRequest.get(this)
+      return sessions ? sessions.get(name) : fallback?.call(this)
+    }
+    getters.add(get)
     Object.defineProperty(target, name, {
       configurable: true,
       enumerable: target === req,
-      get(this: IncomingMessage) {
-        return ofRequest.get(this)?.get(name)
-      },
+      get,
       // Another library (or the app) assigning the property gets a plain one.
       set(this: IncomingMessage, value: unknown) {
         Object.defineProperty(this, name, {
@@ -128,3 +135,6 @@ function defineProperties(req: IncomingMessage, managers: readonly AnySessions[]
   }
   return target !== req
 }
+
+/** The getters this module defined (not to be chained to as another copy's). */
+const getters = new WeakSet<() => unknown>()
