@@ -74,7 +74,7 @@ export function beforeHeaders<Context>(
   if (base && patched.has(base)) {
     // The usual case: the four methods of the framework's response prototype
     // look for a hold, and the response gets one property instead of five.
-    // (A WeakMap from response to hold measured slower: GC work per entry.)
+    // (A WeakMap from response to hold measured slower.)
     const originals = originalsOf.get(base) as Originals
     ;(res as Holding)[HOLD] = new Hold(res, context, prepare, fail, originals) as Hold<unknown>
     return
