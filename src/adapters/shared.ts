@@ -1,7 +1,7 @@
 import type { AuthSessions } from '../auth/auth-sessions.js'
 import { SessionConfigError, SessionError, SessionUnavailableError } from '../core/errors.js'
 import type { Sessions } from '../core/manager.js'
-import type { RequestInfo, Session } from '../core/session.js'
+import type { Session } from '../core/session.js'
 
 /** A manager as adapters see it, whatever its data type. */
 // biome-ignore lint/suspicious/noExplicitAny: adapters accept managers of any data type
@@ -62,22 +62,6 @@ export function failureResponse(error: unknown): {
       body: JSON.stringify({ error: 'Internal Server Error' }),
     }
   )
-}
-
-/**
- * Opens one session per manager for a request (no I/O) and hands each to
- * `attach` under the manager's request property.
- */
-export function openSessions(
-  managers: readonly AnySessions[],
-  request: RequestInfo,
-  attach: (name: string, session: Session) => void,
-): Session[] {
-  return managers.map((manager) => {
-    const session: Session = manager.open(request)
-    attach(manager.name, session)
-    return session
-  })
 }
 
 /**

@@ -1,9 +1,10 @@
-import type {
-  OutgoingHttpHeader,
-  OutgoingHttpHeaders,
-  OutgoingMessage,
+import {
+  type OutgoingHttpHeader,
+  type OutgoingHttpHeaders,
+  type OutgoingMessage,
   ServerResponse,
 } from 'node:http'
+import { frameworkPrototype } from './framework-prototype.js'
 
 type Callback = (error?: Error | null) => void
 type Loose<R> = (...args: unknown[]) => R
@@ -32,6 +33,16 @@ export function hasResponded(res: ServerResponse): boolean {
   return res.headersSent || held.has(res)
 }
 
+/** Where a response given to {@link beforeHeaders} keeps its hold. */
+const HOLD = Symbol('latchkey.hold')
+
+type Holding = ServerResponse & { [HOLD]?: Hold<unknown> }
+
+/** Prototypes whose response methods already look for a hold. */
+const patched = new WeakSet<object>()
+
+type Originals = Record<'writeHead' | 'write' | 'end' | 'flushHeaders', Loose<unknown>>
+
 /**
  * Holds a response's first bytes until async `prepare` has produced the
  * `Set-Cookie` values to send with its headers.
@@ -39,9 +50,10 @@ export function hasResponded(res: ServerResponse): boolean {
  * Node writes headers synchronously inside `writeHead`, `write`, `end` and
  * `flushHeaders`, and everything Express does (`res.send`, `res.redirect`,
  * `res.sendFile`, `stream.pipe(res)`) goes through those four. The first call
- * starts `prepare`; that call and the later ones are queued and replayed in
- * order once it has resolved. Queued writes return `false` and `drain` is
- * emitted after the replay, so piped streams pause instead of buffering.
+ * starts `prepare(context)`; when it answers at once, the cookies are added and
+ * the call goes through. Otherwise that call and the later ones are queued and
+ * replayed in order once it has resolved. Queued writes return `false` and
+ * `drain` is emitted after the replay, so piped streams pause instead of buffering.
  *
  * Once the app has ended the response, further calls are dropped, and if any
  * came (an error handler answering again because `headersSent` was still
@@ -52,115 +64,208 @@ export function hasResponded(res: ServerResponse): boolean {
  * what `fail` returns, and later writes from the app are discarded (a piped
  * stream is unpiped when the response finishes).
  */
-export function beforeHeaders(
+export function beforeHeaders<Context>(
   res: ServerResponse,
-  prepare: () => readonly string[] | Promise<readonly string[]>,
+  context: Context,
+  prepare: (context: Context) => readonly string[] | Promise<readonly string[]>,
   fail: (error: unknown) => Answer,
 ): void {
+  const base = frameworkPrototype(res, ServerResponse.prototype)
+  if (base && patched.has(base)) {
+    // The usual case: the four methods of the framework's response prototype
+    // look for a hold, and the response gets one property instead of five.
+    // (A WeakMap from response to hold measured slower.)
+    const originals = originalsOf.get(base) as Originals
+    ;(res as Holding)[HOLD] = new Hold(res, context, prepare, fail, originals) as Hold<unknown>
+    return
+  }
+  const own = res as unknown as Originals
+  const originals = {
+    writeHead: own.writeHead,
+    write: own.write,
+    end: own.end,
+    flushHeaders: own.flushHeaders,
+  }
+  ;(res as Holding)[HOLD] = new Hold(res, context, prepare, fail, originals) as Hold<unknown>
+  // The first response (or one whose prototype is not a framework's): the
+  // methods go on the response itself, wrapping whatever a middleware that ran
+  // before may already have captured or replaced.
+  res.writeHead = heldWriteHead as ServerResponse['writeHead']
+  res.write = heldWrite as ServerResponse['write']
+  res.end = heldEnd as ServerResponse['end']
+  res.flushHeaders = heldFlushHeaders
+  if (base) patch(base)
+}
+
+/** Makes the prototype's four methods honour a response's hold, and pass through otherwise. */
+function patch(base: object): void {
+  const methods = base as Originals
+  const originals = {
+    writeHead: methods.writeHead,
+    write: methods.write,
+    end: methods.end,
+    flushHeaders: methods.flushHeaders,
+  }
+  originalsOf.set(base, originals)
+  methods.writeHead = function (this: Holding, ...args: unknown[]) {
+    return this[HOLD] ? heldWriteHead.apply(this, args) : originals.writeHead.apply(this, args)
+  }
+  methods.write = function (this: Holding, ...args: unknown[]) {
+    return this[HOLD] ? heldWrite.apply(this, args) : originals.write.apply(this, args)
+  }
+  methods.end = function (this: Holding, ...args: unknown[]) {
+    return this[HOLD] ? heldEnd.apply(this, args) : originals.end.apply(this, args)
+  }
+  methods.flushHeaders = function (this: Holding) {
+    if (this[HOLD]) heldFlushHeaders.call(this)
+    else originals.flushHeaders.call(this)
+  }
+  patched.add(base)
+}
+
+/** The methods a patched prototype had before, which a hold replays into. */
+const originalsOf = new WeakMap<object, Originals>()
+
+function heldWriteHead(this: Holding, ...args: unknown[]): ServerResponse {
+  const hold = this[HOLD] as Hold<unknown>
+  if (hold.dropped()) return this
+  hold.start()
+  if (hold.state === 'done') return hold.writeHead.apply(this, mergeHeaders(this, args))
+  hold.hold(() => hold.writeHead.apply(this, mergeHeaders(this, args)))
+  return this
+}
+
+function heldWrite(this: Holding, ...args: unknown[]): boolean {
+  const hold = this[HOLD] as Hold<unknown>
+  if (hold.dropped()) return discard(args)
+  hold.start()
+  if (hold.state === 'done') return hold.write.apply(this, args)
+  hold.heldWrite = true
+  hold.hold(() => hold.write.apply(this, args))
+  return false
+}
+
+function heldEnd(this: Holding, ...args: unknown[]): ServerResponse {
+  const hold = this[HOLD] as Hold<unknown>
+  if (hold.dropped()) {
+    discard(args)
+    return this
+  }
+  hold.start()
+  if (hold.state === 'done') return hold.end.apply(this, args)
+  hold.ended = snapshot(this)
+  hold.hold(() => hold.end.apply(this, args))
+  return this
+}
+
+function heldFlushHeaders(this: Holding): void {
+  const hold = this[HOLD] as Hold<unknown>
+  if (hold.dropped()) return
+  hold.start()
+  if (hold.state === 'done') hold.flushHeaders.call(this)
+  else hold.hold(() => hold.flushHeaders.call(this))
+}
+
+/** The state of one held response and the methods it replaced. */
+class Hold<Context> {
+  state: 'idle' | 'pending' | 'done' | 'failed' = 'idle'
+  heldWrite = false
+  ended: Snapshot | undefined = undefined
+  answeredAgain = false
+  pending: Promise<readonly string[]> | undefined = undefined
+  queue: Array<() => void> | undefined = undefined
   // Loosely typed: the calls are replayed with whatever arguments the app used.
-  const writeHead = res.writeHead as Loose<ServerResponse>
-  const write = res.write as Loose<boolean>
-  const end = res.end as Loose<ServerResponse>
-  const flushHeaders = res.flushHeaders
-  let state: 'idle' | 'pending' | 'done' | 'failed' = 'idle'
-  let heldWrite = false
-  let ended: Snapshot | undefined
-  let answeredAgain = false
-  const queue: Array<() => void> = []
+  readonly writeHead: Loose<ServerResponse>
+  readonly write: Loose<boolean>
+  readonly end: Loose<ServerResponse>
+  readonly flushHeaders: Loose<void>
+  readonly res: ServerResponse
+  readonly context: Context
+  readonly prepare: (context: Context) => readonly string[] | Promise<readonly string[]>
+  readonly fail: (error: unknown) => Answer
 
-  const replay = (cookies: readonly string[]): void => {
-    state = 'done'
-    if (ended && answeredAgain) restore(res, ended)
-    for (const cookie of cookies) res.appendHeader('set-cookie', cookie)
-    for (const call of queue.splice(0)) call()
-    if (heldWrite && !res.writableNeedDrain) res.emit('drain')
+  constructor(
+    res: ServerResponse,
+    context: Context,
+    prepare: (context: Context) => readonly string[] | Promise<readonly string[]>,
+    fail: (error: unknown) => Answer,
+    originals: Originals,
+  ) {
+    this.res = res
+    this.context = context
+    this.prepare = prepare
+    this.fail = fail
+    this.writeHead = originals.writeHead as Loose<ServerResponse>
+    this.write = originals.write as Loose<boolean>
+    this.end = originals.end as Loose<ServerResponse>
+    this.flushHeaders = originals.flushHeaders as Loose<void>
   }
 
-  const answer = ({ status, headers, body }: Answer): void => {
-    for (const name of res.getHeaderNames()) res.removeHeader(name)
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
-    res.setHeader('content-length', Buffer.byteLength(body))
-    res.statusCode = status
-    state = 'done'
-    end.call(res, body)
-    state = 'failed'
-  }
-
-  let pending: Promise<readonly string[]> | undefined
   /** Starts `prepare` at the app's first call; cookies ready at once need no hold. */
-  const start = (): void => {
-    if (state !== 'idle') return
+  start(): void {
+    if (this.state !== 'idle') return
     let prepared: readonly string[] | Promise<readonly string[]>
     try {
-      prepared = prepare()
+      prepared = this.prepare(this.context)
     } catch (error) {
       prepared = Promise.reject(error)
     }
     if (!Array.isArray(prepared)) {
-      pending = prepared as Promise<readonly string[]>
+      this.pending = prepared as Promise<readonly string[]>
       return
     }
-    state = 'done'
-    for (const cookie of prepared as readonly string[]) res.appendHeader('set-cookie', cookie)
+    this.state = 'done'
+    for (const cookie of prepared as readonly string[]) this.res.appendHeader('set-cookie', cookie)
   }
-  const hold = (call: () => void): void => {
-    queue.push(call)
-    if (state !== 'idle' || !pending) return
-    state = 'pending'
-    held.add(res)
-    pending
-      .then(replay, (error: unknown) => {
-        state = 'failed'
-        queue.length = 0
-        if (!res.headersSent && !res.destroyed) answer(fail(error))
-      })
+
+  hold(call: () => void): void {
+    if (this.queue) this.queue.push(call)
+    else this.queue = [call]
+    if (this.state !== 'idle' || !this.pending) return
+    this.state = 'pending'
+    held.add(this.res)
+    this.pending
+      .then(
+        (cookies) => this.replay(cookies),
+        (error: unknown) => {
+          this.state = 'failed'
+          this.queue = undefined
+          if (!this.res.headersSent && !this.res.destroyed) this.answer(this.fail(error))
+        },
+      )
       // A replayed call that throws (an invalid header, say) would have thrown in the
       // handler; here it can only end the response rather than become an unhandled rejection.
-      .catch(() => res.destroy())
+      .catch(() => this.res.destroy())
   }
 
   /** Whether a call must be dropped: the response failed, or the app already ended it. */
-  const dropped = (): boolean => {
-    if (state === 'failed') return true
-    if (state === 'done' || !ended) return false
-    answeredAgain = true
+  dropped(): boolean {
+    if (this.state === 'failed') return true
+    if (this.state === 'done' || !this.ended) return false
+    this.answeredAgain = true
     return true
   }
 
-  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    if (dropped()) return this
-    start()
-    if (state === 'done') return writeHead.apply(this, mergeHeaders(this, args))
-    hold(() => writeHead.apply(this, mergeHeaders(this, args)))
-    return this
-  } as ServerResponse['writeHead']
+  replay(cookies: readonly string[]): void {
+    const res = this.res
+    this.state = 'done'
+    if (this.ended && this.answeredAgain) restore(res, this.ended)
+    for (const cookie of cookies) res.appendHeader('set-cookie', cookie)
+    const queue = this.queue
+    this.queue = undefined
+    if (queue) for (const call of queue) call()
+    if (this.heldWrite && !res.writableNeedDrain) res.emit('drain')
+  }
 
-  res.write = function (this: ServerResponse, ...args: unknown[]) {
-    if (dropped()) return discard(args)
-    start()
-    if (state === 'done') return write.apply(this, args)
-    heldWrite = true
-    hold(() => write.apply(this, args))
-    return false
-  } as ServerResponse['write']
-
-  res.end = function (this: ServerResponse, ...args: unknown[]) {
-    if (dropped()) {
-      discard(args)
-      return this
-    }
-    start()
-    if (state === 'done') return end.apply(this, args)
-    ended = snapshot(this)
-    hold(() => end.apply(this, args))
-    return this
-  } as ServerResponse['end']
-
-  res.flushHeaders = function (this: ServerResponse) {
-    if (dropped()) return
-    start()
-    if (state === 'done') flushHeaders.call(this)
-    else hold(() => flushHeaders.call(this))
+  answer({ status, headers, body }: Answer): void {
+    const res = this.res
+    for (const name of res.getHeaderNames()) res.removeHeader(name)
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
+    res.setHeader('content-length', Buffer.byteLength(body))
+    res.statusCode = status
+    this.state = 'done'
+    this.end.call(res, body)
+    this.state = 'failed'
   }
 }
 

@@ -6,14 +6,9 @@ import type { RequestHandler } from 'express'
 import { isSessionError } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
 import type { Session } from '../../core/session.js'
-import {
-  type AnySessions,
-  checkManagers,
-  failureResponse,
-  finishSessions,
-  openSessions,
-} from '../shared.js'
-import { beforeHeaders } from './before-headers.js'
+import { type AnySessions, checkManagers, failureResponse } from '../shared.js'
+import { type Answer, beforeHeaders } from './before-headers.js'
+import { type RequestSessions, SessionAttacher } from './request-sessions.js'
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -23,10 +18,11 @@ declare module 'express-serve-static-core' {
 }
 
 /**
- * The latchkey middleware: attaches one session per manager to every request
- * (as `req[manager.name]`), then saves them and appends their cookies just
- * before the response headers are written, whichever way the response is
- * sent (`res.send`, `res.json`, `res.redirect`, `res.end`, `stream.pipe(res)`).
+ * The latchkey middleware: gives every request one session per manager (as
+ * `req[manager.name]`, made when the app first reads it), then saves the
+ * sessions used and appends their cookies just before the response headers
+ * are written, whichever way the response is sent (`res.send`, `res.json`,
+ * `res.redirect`, `res.end`, `stream.pipe(res)`).
  * Register it before the routes that use sessions.
  *
  * A session error escaping a handler carries `statusCode` and `headers`, which
@@ -50,21 +46,21 @@ declare module 'express-serve-static-core' {
  */
 export function latchkey(...managers: AnySessions[]): RequestHandler {
   checkManagers(managers)
+  const attacher = new SessionAttacher(managers)
   return (req, res, next) => {
-    const request = { cookie: req.headers.cookie, userAgent: req.headers['user-agent'] }
-    const sessions = openSessions(managers, request, (name, session) => {
-      ;(req as unknown as Record<string, unknown>)[name] = session
-    })
-    beforeHeaders(
-      res,
-      () => finishSessions(sessions),
-      (error) => {
-        if (!isSessionError(error)) console.error('latchkey: saving the session failed', error)
-        return failureResponse(error)
-      },
-    )
+    const sessions = attacher.attach(req)
+    if (sessions) beforeHeaders(res, sessions, finish, failed)
     next()
   }
+}
+
+function finish(sessions: RequestSessions): string[] | Promise<string[]> {
+  return sessions.finish()
+}
+
+function failed(error: unknown): Answer {
+  if (!isSessionError(error)) console.error('latchkey: saving the session failed', error)
+  return failureResponse(error)
 }
 
 export { type LoginRequiredOptions, loginRequired } from './login-required.js'

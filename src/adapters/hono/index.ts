@@ -6,14 +6,13 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { isSessionError } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
-import type { Session } from '../../core/session.js'
+import type { RequestInfo, Session } from '../../core/session.js'
 import {
   type AnySessions,
   checkManagers,
   errorResponse,
   failureResponse,
   finishSessions,
-  openSessions,
 } from '../shared.js'
 
 declare module 'hono' {
@@ -49,10 +48,16 @@ declare module 'hono' {
 export function latchkey(...managers: AnySessions[]): MiddlewareHandler {
   checkManagers(managers)
   return async (c, next) => {
-    const request = { cookie: c.req.header('cookie'), userAgent: c.req.header('user-agent') }
-    const sessions = openSessions(managers, request, (name, session) => {
-      c.set(name as 'session', session)
-    })
+    const request: RequestInfo = {
+      cookie: c.req.header('cookie'),
+      userAgent: c.req.header('user-agent'),
+    }
+    const sessions: Session[] = []
+    for (const manager of managers) {
+      const session: Session = manager.open(request)
+      c.set(manager.name as 'session', session)
+      sessions.push(session)
+    }
     try {
       await next()
     } catch (error) {
@@ -62,13 +67,18 @@ export function latchkey(...managers: AnySessions[]): MiddlewareHandler {
     }
     const escaped = c.error && c.res.status === 500 ? errorResponse(c.error) : undefined
     if (escaped) replace(c, escaped)
+    // Most requests need no I/O to finish: no promise to wait for then.
+    const finished = finishSessions(sessions)
     let cookies: string[]
-    try {
-      cookies = await finishSessions(sessions)
-    } catch (error) {
-      if (!isSessionError(error)) console.error('latchkey: saving the session failed', error)
-      replace(c, failureResponse(error))
-      return
+    if (Array.isArray(finished)) cookies = finished
+    else {
+      try {
+        cookies = await finished
+      } catch (error) {
+        if (!isSessionError(error)) console.error('latchkey: saving the session failed', error)
+        replace(c, failureResponse(error))
+        return
+      }
     }
     if (cookies.length === 0) return
     try {

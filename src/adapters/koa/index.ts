@@ -5,14 +5,8 @@
 import type { Context, Middleware } from 'koa'
 import { isSessionError } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
-import type { Session } from '../../core/session.js'
-import {
-  type AnySessions,
-  checkManagers,
-  failureResponse,
-  finishSessions,
-  openSessions,
-} from '../shared.js'
+import type { RequestInfo, Session } from '../../core/session.js'
+import { type AnySessions, checkManagers, failureResponse, finishSessions } from '../shared.js'
 
 declare module 'koa' {
   interface DefaultContext {
@@ -45,13 +39,14 @@ declare module 'koa' {
 export function latchkey(...managers: AnySessions[]): Middleware {
   checkManagers(managers)
   return async (ctx, next) => {
-    const request = {
-      cookie: ctx.get('cookie') || undefined,
-      userAgent: ctx.get('user-agent') || undefined,
+    const headers = ctx.req.headers
+    const request: RequestInfo = { cookie: headers.cookie, userAgent: headers['user-agent'] }
+    const sessions: Session[] = []
+    for (const manager of managers) {
+      const session: Session = manager.open(request)
+      ;(ctx as unknown as Record<string, unknown>)[manager.name] = session
+      sessions.push(session)
     }
-    const sessions = openSessions(managers, request, (name, session) => {
-      ;(ctx as unknown as Record<string, unknown>)[name] = session
-    })
     let escaped: unknown
     let failed = false
     try {
@@ -60,13 +55,18 @@ export function latchkey(...managers: AnySessions[]): Middleware {
       escaped = error
       failed = true
     }
+    // Most requests need no I/O to finish: no promise to wait for then.
+    const finished = finishSessions(sessions)
     let cookies: string[]
-    try {
-      cookies = await finishSessions(sessions)
-    } catch (error) {
-      if (!isSessionError(error)) ctx.app.emit('error', error, ctx)
-      answer(ctx, failureResponse(error))
-      return
+    if (Array.isArray(finished)) cookies = finished
+    else {
+      try {
+        cookies = await finished
+      } catch (error) {
+        if (!isSessionError(error)) ctx.app.emit('error', error, ctx)
+        answer(ctx, failureResponse(error))
+        return
+      }
     }
     if (failed) {
       if (!isSessionError(escaped)) throw escaped

@@ -1,0 +1,142 @@
+/**
+ * The Express adapter hooks the response through Express's shared response
+ * prototype and defines the session properties on its request prototype:
+ * middleware that wraps the response before it, several latchkey()
+ * middlewares, apps without latchkey in the same process and apps that assign
+ * the property themselves must all keep working.
+ */
+import { once } from 'node:events'
+import type { AddressInfo } from 'node:net'
+import express5, { type RequestHandler } from 'express'
+import express4 from 'express4'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { latchkey } from '../../src/adapters/express/index.js'
+import { Sessions } from '../../src/index.js'
+import { CountingStore } from '../support/counting-store.js'
+import { CookieJar, request } from '../support/http.js'
+
+/** A middleware that wraps res.end as compression-like middleware does. */
+const wrapEnd: RequestHandler = (_req, res, next) => {
+  const end = res.end
+  res.end = function (this: typeof res, ...args: unknown[]) {
+    this.setHeader('x-wrapped', '1')
+    return (end as (...a: unknown[]) => typeof res).apply(this, args)
+  } as typeof res.end
+  next()
+}
+
+async function listen(
+  app: ReturnType<typeof express5>,
+): Promise<{ base: string; close: () => void }> {
+  const server = app.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections()
+      server.close()
+    },
+  }
+}
+
+describe.each([
+  ['express 4', express4],
+  ['express 5', express5],
+])('%s', (_name, createApp) => {
+  const store = new CountingStore()
+  const sessions = new Sessions({ store, warnLock: false })
+  const other = new Sessions({ store, warnLock: false, name: 'other', cookie: { name: 'OTHER' } })
+  const servers: Array<{ base: string; close: () => void }> = []
+  let wrapped = ''
+  let twice = ''
+  let plain = ''
+  let assigning = ''
+
+  beforeAll(async () => {
+    const first = createApp()
+    first.use(wrapEnd)
+    first.use(latchkey(sessions))
+    first.get('/inc', async (req, res) => {
+      const n = ((await req.session.get('n')) as number | undefined) ?? 0
+      await req.session.set('n', n + 1)
+      res.json({ n: n + 1 })
+    })
+    first.get('/untouched', (_req, res) => {
+      res.json({ ok: true })
+    })
+
+    const second = createApp()
+    second.use(latchkey(sessions))
+    second.use(latchkey(other))
+    second.get('/both', async (req, res) => {
+      await req.session.set('n', 1)
+      await (req as unknown as { other: typeof req.session }).other.set('n', 2)
+      res.json({ ok: true })
+    })
+
+    const third = createApp()
+    third.get('/', (req, res) => {
+      res.json({ session: req.session === undefined ? 'none' : 'some' })
+    })
+
+    const fourth = createApp()
+    fourth.use((req, _res, next) => {
+      ;(req as unknown as { session: unknown }).session = { own: true }
+      next()
+    })
+    fourth.get('/', (req, res) => {
+      res.json(req.session)
+    })
+
+    for (const app of [first, second, third, fourth]) servers.push(await listen(app))
+    ;[wrapped, twice, plain, assigning] = servers.map((server) => server.base) as [
+      string,
+      string,
+      string,
+      string,
+    ]
+  })
+
+  afterAll(async () => {
+    for (const server of servers) server.close()
+    await sessions.close()
+  })
+
+  it('a middleware that wrapped res.end before latchkey still runs, and the cookie is sent', async () => {
+    const jar = new CookieJar()
+    for (let n = 1; n <= 3; n++) {
+      const reply = await jar.fetch(`${wrapped}/inc`)
+      expect(reply.json()).toEqual({ n })
+      expect(reply.headers.get('x-wrapped')).toBe('1')
+      if (n === 1) expect(reply.setCookies[0]).toMatch(/^SESSION=/)
+    }
+  })
+
+  it('a route that never reads the session opens none and sets no cookie', async () => {
+    const reads = store.calls.get
+    const reply = await request(`${wrapped}/untouched`, { headers: { cookie: 'SESSION=abc' } })
+    expect(reply.json()).toEqual({ ok: true })
+    expect(reply.setCookies).toEqual([])
+    expect(store.calls.get).toBe(reads)
+  })
+
+  it('two latchkey() middlewares on one app both save and send their cookies', async () => {
+    const reply = await request(`${twice}/both`)
+    expect(reply.status).toBe(200)
+    expect(reply.setCookies.map((cookie) => cookie.split('=')[0]).sort()).toEqual([
+      'OTHER',
+      'SESSION',
+    ])
+  })
+
+  it('an app without latchkey in the same process answers as usual, without a session', async () => {
+    const reply = await request(`${plain}/`)
+    expect(reply.json()).toEqual({ session: 'none' })
+    expect(reply.setCookies).toEqual([])
+  })
+
+  it('an app that assigns req.session itself reads back its own value', async () => {
+    const reply = await request(`${assigning}/`)
+    expect(reply.json()).toEqual({ own: true })
+  })
+})
