@@ -1,7 +1,8 @@
 import type { AuthSessions } from '../auth/auth-sessions.js'
+import { type GuardOptions, type ResolvedGuard, resolveGuard } from '../auth/guard.js'
 import { SessionConfigError, SessionError, SessionUnavailableError } from '../core/errors.js'
 import type { Sessions } from '../core/manager.js'
-import type { Session } from '../core/session.js'
+import type { RequestInfo, Session } from '../core/session.js'
 
 /** A manager as adapters see it, whatever its data type. */
 // biome-ignore lint/suspicious/noExplicitAny: adapters accept managers of any data type
@@ -65,6 +66,24 @@ export function failureResponse(error: unknown): {
 }
 
 /**
+ * Opens one session per manager for a request (no I/O) and hands each to
+ * `attach` under the manager's request property.
+ */
+export function openSessions(
+  managers: readonly AnySessions[],
+  request: RequestInfo,
+  attach: (name: string, session: Session) => void,
+): Session[] {
+  const sessions: Session[] = []
+  for (const manager of managers) {
+    const session: Session = manager.open(request)
+    attach(manager.name, session)
+    sessions.push(session)
+  }
+  return sessions
+}
+
+/**
  * Finishes every session of a request (`Session.finish`) and returns their
  * `Set-Cookie` values: synchronously when none needs I/O, else a promise. All
  * are finished even when one fails, so no lock stays held; the first failure
@@ -84,15 +103,29 @@ export function finishSessions(sessions: readonly Session[]): string[] | Promise
   })
 }
 
-/** Checks the manager given to a `loginRequired` guard, when the route is defined. */
-// biome-ignore lint/suspicious/noExplicitAny: a manager of any data and user type
-export function checkAuthManager(auth: AuthSessions<any, any>): void {
-  if (typeof auth?.open !== 'function' || typeof auth.logoutEverywhere !== 'function')
-    throw new SessionConfigError('loginRequired() takes an AuthSessions manager')
+/** What every framework's `loginRequired` works from, checked when the route is defined. */
+export interface PreparedGuard<Handler> {
+  guard: ResolvedGuard
+  onUnauthenticated: Handler | undefined
+  /** The request property of the manager's sessions. */
+  name: string
 }
 
-/** Checks a guard's `onUnauthenticated` option; `shape` shows the expected signature. */
-export function checkUnauthenticatedHandler(handler: unknown, shape: string): void {
-  if (handler !== undefined && typeof handler !== 'function')
+/**
+ * Checks the manager and options given to a `loginRequired` guard and resolves
+ * them; `shape` shows the framework's `onUnauthenticated` signature in errors.
+ */
+export function prepareGuard<Handler>(
+  // biome-ignore lint/suspicious/noExplicitAny: a manager of any data and user type
+  auth: AuthSessions<any, any>,
+  options: GuardOptions & { onUnauthenticated?: Handler },
+  shape: string,
+): PreparedGuard<Handler> {
+  if (typeof auth?.open !== 'function' || typeof auth.logoutEverywhere !== 'function')
+    throw new SessionConfigError('loginRequired() takes an AuthSessions manager')
+  const guard = resolveGuard(options)
+  const { onUnauthenticated } = options
+  if (onUnauthenticated !== undefined && typeof onUnauthenticated !== 'function')
     throw new SessionConfigError(`onUnauthenticated must be a function ${shape}`)
+  return { guard, onUnauthenticated, name: auth.name }
 }

@@ -1,15 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express'
 import type { AuthSession } from '../../auth/auth-session.js'
 import type { AuthSessions } from '../../auth/auth-sessions.js'
-import {
-  checkLogin,
-  type GuardOptions,
-  requireAuthSession,
-  resolveGuard,
-} from '../../auth/guard.js'
+import { checkLogin, type GuardOptions, requireAuthSession } from '../../auth/guard.js'
 import type { RegisteredUser } from '../../auth/register.js'
 import type { RegisteredData } from '../../core/register.js'
-import { checkAuthManager, checkUnauthenticatedHandler } from '../shared.js'
+import { prepareGuard } from '../shared.js'
 import { hasResponded } from './before-headers.js'
 
 declare module 'express-serve-static-core' {
@@ -51,11 +46,7 @@ export function loginRequired(
   auth: AuthSessions<any, any>,
   options: LoginRequiredOptions = {},
 ): RequestHandler {
-  checkAuthManager(auth)
-  const guard = resolveGuard(options)
-  const { onUnauthenticated } = options
-  checkUnauthenticatedHandler(onUnauthenticated, '(req, res) => …')
-  const name = auth.name
+  const { guard, onUnauthenticated, name } = prepareGuard(auth, options, '(req, res) => …')
   return (req, res, next) => {
     const deny = async (): Promise<void> => {
       const session = requireAuthSession((req as unknown as Record<string, unknown>)[name], name)

@@ -13,6 +13,7 @@ import {
   errorResponse,
   failureResponse,
   finishSessions,
+  openSessions,
 } from '../shared.js'
 
 declare module 'hono' {
@@ -52,12 +53,9 @@ export function latchkey(...managers: AnySessions[]): MiddlewareHandler {
       cookie: c.req.header('cookie'),
       userAgent: c.req.header('user-agent'),
     }
-    const sessions: Session[] = []
-    for (const manager of managers) {
-      const session: Session = manager.open(request)
-      c.set(manager.name as 'session', session)
-      sessions.push(session)
-    }
+    const sessions = openSessions(managers, request, (name, session) =>
+      c.set(name as 'session', session),
+    )
     try {
       await next()
     } catch (error) {

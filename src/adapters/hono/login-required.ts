@@ -1,15 +1,10 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AuthSession } from '../../auth/auth-session.js'
 import type { AuthSessions } from '../../auth/auth-sessions.js'
-import {
-  checkLogin,
-  type GuardOptions,
-  requireAuthSession,
-  resolveGuard,
-} from '../../auth/guard.js'
+import { checkLogin, type GuardOptions, requireAuthSession } from '../../auth/guard.js'
 import type { RegisteredUser } from '../../auth/register.js'
 import type { RegisteredData } from '../../core/register.js'
-import { checkAuthManager, checkUnauthenticatedHandler } from '../shared.js'
+import { prepareGuard } from '../shared.js'
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -50,11 +45,11 @@ export function loginRequired(
   auth: AuthSessions<any, any>,
   options: LoginRequiredOptions = {},
 ): MiddlewareHandler {
-  checkAuthManager(auth)
-  const guard = resolveGuard(options)
-  const { onUnauthenticated } = options
-  checkUnauthenticatedHandler(onUnauthenticated, '(c) => Response | undefined')
-  const name = auth.name
+  const { guard, onUnauthenticated, name } = prepareGuard(
+    auth,
+    options,
+    '(c) => Response | undefined',
+  )
   return async (c, next) => {
     const session = requireAuthSession(c.get(name as 'authSession'), name)
     const denial = await checkLogin(session, { method: c.req.method, url: c.req.url }, guard)

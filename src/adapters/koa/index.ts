@@ -6,7 +6,13 @@ import type { Context, Middleware } from 'koa'
 import { isSessionError } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
 import type { RequestInfo, Session } from '../../core/session.js'
-import { type AnySessions, checkManagers, failureResponse, finishSessions } from '../shared.js'
+import {
+  type AnySessions,
+  checkManagers,
+  failureResponse,
+  finishSessions,
+  openSessions,
+} from '../shared.js'
 
 declare module 'koa' {
   interface DefaultContext {
@@ -41,12 +47,9 @@ export function latchkey(...managers: AnySessions[]): Middleware {
   return async (ctx, next) => {
     const headers = ctx.req.headers
     const request: RequestInfo = { cookie: headers.cookie, userAgent: headers['user-agent'] }
-    const sessions: Session[] = []
-    for (const manager of managers) {
-      const session: Session = manager.open(request)
-      ;(ctx as unknown as Record<string, unknown>)[manager.name] = session
-      sessions.push(session)
-    }
+    const sessions = openSessions(managers, request, (name, session) => {
+      ;(ctx as unknown as Record<string, unknown>)[name] = session
+    })
     let escaped: unknown
     let failed = false
     try {

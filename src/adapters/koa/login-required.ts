@@ -1,15 +1,10 @@
 import type { Context, Middleware } from 'koa'
 import type { AuthSession } from '../../auth/auth-session.js'
 import type { AuthSessions } from '../../auth/auth-sessions.js'
-import {
-  checkLogin,
-  type GuardOptions,
-  requireAuthSession,
-  resolveGuard,
-} from '../../auth/guard.js'
+import { checkLogin, type GuardOptions, requireAuthSession } from '../../auth/guard.js'
 import type { RegisteredUser } from '../../auth/register.js'
 import type { RegisteredData } from '../../core/register.js'
-import { checkAuthManager, checkUnauthenticatedHandler } from '../shared.js'
+import { prepareGuard } from '../shared.js'
 
 declare module 'koa' {
   interface DefaultContext {
@@ -50,11 +45,7 @@ export function loginRequired(
   auth: AuthSessions<any, any>,
   options: LoginRequiredOptions = {},
 ): Middleware {
-  checkAuthManager(auth)
-  const guard = resolveGuard(options)
-  const { onUnauthenticated } = options
-  checkUnauthenticatedHandler(onUnauthenticated, '(ctx) => …')
-  const name = auth.name
+  const { guard, onUnauthenticated, name } = prepareGuard(auth, options, '(ctx) => …')
   return async (ctx, next) => {
     const session = requireAuthSession((ctx as unknown as Record<string, unknown>)[name], name)
     const denial = await checkLogin(session, { method: ctx.method, url: ctx.originalUrl }, guard)
