@@ -1,5 +1,6 @@
 import { SessionLockLostError, SessionUsageError } from '../../core/errors.js'
 import type { LeaseChange, SessionRecord, StoreLease } from '../../core/store.js'
+import { LeaseRenewal } from '../lease-renewal.js'
 import type { DeadlineRunner } from './client.js'
 import { recordValues, type statements } from './statements.js'
 
@@ -26,8 +27,7 @@ export class PostgresLease implements StoreLease {
   readonly #leaseMs: number
   /** Whether the locked row is a session (not a row that only carries the lock). */
   readonly #session: boolean
-  readonly #timer: NodeJS.Timeout
-  #renewing = false
+  readonly #renewal: LeaseRenewal
   #ended = false
 
   constructor(
@@ -44,14 +44,15 @@ export class PostgresLease implements StoreLease {
     this.#leaseMs = leaseMs
     this.#session = session
     this.record = record
-    this.#timer = setInterval(() => this.#renew(), Math.max(10, leaseMs / 3))
-    this.#timer.unref()
+    this.#renewal = new LeaseRenewal(Math.max(10, leaseMs / 3), () =>
+      context.runner.run(context.sql.renew, [key, token, leaseMs]).then((rows) => rows.length > 0),
+    )
   }
 
   async commit(change?: LeaseChange): Promise<boolean> {
     if (this.#ended) throw new SessionUsageError('this store lease was already committed')
     this.#ended = true
-    clearInterval(this.#timer)
+    this.#renewal.stop()
     try {
       return await this.#end(change)
     } catch (error) {
@@ -86,20 +87,5 @@ export class PostgresLease implements StoreLease {
     if (row?.written === true) return true
     if (row?.live === true && row.mine !== true) throw new SessionLockLostError()
     return false
-  }
-
-  /** Extends the lease; stops once the lease is found lost (the commit will then be refused). */
-  async #renew(): Promise<void> {
-    if (this.#renewing || this.#ended) return
-    this.#renewing = true
-    try {
-      const { runner, sql } = this.#context
-      const rows = await runner.run(sql.renew, [this.#key, this.#token, this.#leaseMs])
-      if (rows.length === 0) clearInterval(this.#timer)
-    } catch {
-      // The next tick tries again; if the lease lapses meanwhile, fencing refuses the save.
-    } finally {
-      this.#renewing = false
-    }
   }
 }

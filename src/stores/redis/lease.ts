@@ -1,5 +1,6 @@
 import { SessionLockLostError, SessionUsageError } from '../../core/errors.js'
 import type { LeaseChange, SessionRecord, StoreLease } from '../../core/store.js'
+import { LeaseRenewal } from '../lease-renewal.js'
 import type { Script } from './client.js'
 import { encodeRecord } from './codec.js'
 import { COMMIT, RENEW } from './scripts.js'
@@ -24,9 +25,7 @@ export class RedisLease implements StoreLease {
   readonly #key: string
   readonly #keys: [data: string, lock: string]
   readonly #token: string
-  readonly #leaseMs: number
-  #renewal: NodeJS.Timeout | undefined
-  #renewing = false
+  readonly #renewal: LeaseRenewal
   #committed = false
 
   constructor(
@@ -41,10 +40,12 @@ export class RedisLease implements StoreLease {
     this.#key = key
     this.#keys = keys
     this.#token = token
-    this.#leaseMs = leaseMs
     this.record = record
-    this.#renewal = setInterval(() => this.#renew(), Math.max(1, Math.floor(leaseMs / 3)))
-    this.#renewal.unref()
+    this.#renewal = new LeaseRenewal(Math.max(1, Math.floor(leaseMs / 3)), () =>
+      host
+        .run('renew', RENEW, [keys[1]], [token, String(leaseMs)])
+        .then((renewed) => Number(renewed) === 1),
+    )
   }
 
   async commit(change?: LeaseChange): Promise<boolean> {
@@ -70,22 +71,6 @@ export class RedisLease implements StoreLease {
 
   /** Stops renewing; the lock then ends with its lease unless committed first. */
   stopRenewal(): void {
-    clearInterval(this.#renewal)
-    this.#renewal = undefined
-  }
-
-  #renew(): void {
-    if (this.#renewing) return
-    this.#renewing = true
-    this.#host
-      .run('renew', RENEW, [this.#keys[1]], [this.#token, String(this.#leaseMs)])
-      .then((renewed) => {
-        if (Number(renewed) !== 1) this.stopRenewal()
-      })
-      // A failed renewal is retried at the next tick; the commit's fencing check has the last word.
-      .catch(() => {})
-      .finally(() => {
-        this.#renewing = false
-      })
+    this.#renewal.stop()
   }
 }
