@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cookiePair, type Reply, request } from '../support/http.js'
-import {
-  describeRedis,
-  type RedisCluster,
-  type RedisServer,
-  startRedis,
-  startRedisCluster,
-} from '../support/redis-server.js'
+import { describeRedis } from '../support/redis-server.js'
 import { AppProcess } from './app-process.js'
-import { FLAVOURS } from './clients.js'
+import { FLAVOURS, useRedisServers } from './clients.js'
 
 const PER_PROCESS = 150
 
@@ -35,14 +29,7 @@ async function readN(app: AppProcess, cookie: string): Promise<number> {
 }
 
 describeRedis('Redis acceptance: separate Node processes on one Redis', () => {
-  let standalone: RedisServer
-  let cluster: RedisCluster
-  beforeAll(async () => {
-    ;[standalone, cluster] = await Promise.all([startRedis(), startRedisCluster()])
-  })
-  afterAll(async () => {
-    await Promise.all([standalone?.dispose(), cluster?.dispose()])
-  })
+  const servers = useRedisServers()
 
   for (const flavour of FLAVOURS) {
     describe(`${flavour}, standalone`, () => {
@@ -52,7 +39,7 @@ describeRedis('Redis acceptance: separate Node processes on one Redis', () => {
           [1, 2, 3].map(() =>
             AppProcess.start({
               REDIS_FLAVOUR: flavour,
-              REDIS_PORT: String(standalone.server.port),
+              REDIS_PORT: String(servers.standalone.server.port),
               LOCK_LEASE: '1',
               COMMAND_TIMEOUT: '0.5',
             }),
@@ -76,7 +63,7 @@ describeRedis('Redis acceptance: separate Node processes on one Redis', () => {
         const app = apps[0] as AppProcess
         const cookie = await newSession(app)
         await request(`${app.url}/inc`, { cookie }) // loads the scripts into Redis if needed
-        const monitor = await standalone.server.monitor()
+        const monitor = await servers.standalone.server.monitor()
         for (let i = 0; i < 20; i++)
           expect((await request(`${app.url}/inc`, { cookie })).status).toBe(200)
         const commands = await monitor.stop()
@@ -96,7 +83,7 @@ describeRedis('Redis acceptance: separate Node processes on one Redis', () => {
       it('a frozen Redis answers 503 within the deadline; thawed, the apps recover', async () => {
         const [a, b] = apps as [AppProcess, AppProcess]
         const cookie = await newSession(a)
-        standalone.server.freeze()
+        servers.standalone.server.freeze()
         let replies: Array<Reply & { ms: number }>
         try {
           replies = await Promise.all(
@@ -107,7 +94,7 @@ describeRedis('Redis acceptance: separate Node processes on one Redis', () => {
             }),
           )
         } finally {
-          standalone.server.thaw()
+          servers.standalone.server.thaw()
         }
         for (const reply of replies) {
           expect(reply.status).toBe(503)
@@ -162,7 +149,7 @@ describeRedis('Redis acceptance: separate Node processes on one Redis', () => {
           [1, 2, 3].map(() =>
             AppProcess.start({
               REDIS_FLAVOUR: flavour,
-              REDIS_CLUSTER: JSON.stringify(cluster.rootNodes),
+              REDIS_CLUSTER: JSON.stringify(servers.cluster.rootNodes),
             }),
           ),
         )

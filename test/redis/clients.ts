@@ -1,6 +1,13 @@
 import { Cluster, Redis } from 'ioredis'
 import { createClient, createCluster } from 'redis'
+import { afterAll, beforeAll } from 'vitest'
 import type { RedisClientLike } from '../../src/stores/redis/index.js'
+import {
+  type RedisCluster,
+  type RedisServer,
+  startRedis,
+  startRedisCluster,
+} from '../support/redis-server.js'
 
 /** A connected client of one flavour, configured as the docs recommend. */
 export interface TestClient {
@@ -57,4 +64,40 @@ export async function connectCluster(
     cluster.once('error', reject)
   })
   return { client: cluster, close: async () => cluster.disconnect() }
+}
+
+export type Topology = 'standalone' | 'cluster'
+
+export const TOPOLOGIES: readonly Topology[] = ['standalone', 'cluster']
+
+/** A standalone Redis and a 3-master cluster, set once the enclosing suite's `beforeAll` ran. */
+export interface RedisServers {
+  standalone: RedisServer
+  cluster: RedisCluster
+}
+
+/**
+ * Starts a standalone Redis and a cluster before the enclosing suite's tests
+ * and disposes of both after them.
+ */
+export function useRedisServers(): RedisServers {
+  const servers = {} as RedisServers
+  beforeAll(async () => {
+    ;[servers.standalone, servers.cluster] = await Promise.all([startRedis(), startRedisCluster()])
+  })
+  afterAll(async () => {
+    await Promise.all([servers.standalone?.dispose(), servers.cluster?.dispose()])
+  })
+  return servers
+}
+
+/** A client of `flavour` connected to the standalone server or to the cluster. */
+export function connectTo(
+  flavour: Flavour,
+  topology: Topology,
+  servers: RedisServers,
+): Promise<TestClient> {
+  return topology === 'standalone'
+    ? connectClient(flavour, servers.standalone.server.port)
+    : connectCluster(flavour, servers.cluster.rootNodes)
 }

@@ -1,34 +1,18 @@
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { RedisStore } from '../../src/stores/redis/index.js'
 import { storeConformance } from '../../src/testing/index.js'
-import {
-  describeRedis,
-  type RedisCluster,
-  type RedisServer,
-  startRedis,
-  startRedisCluster,
-} from '../support/redis-server.js'
-import { connectClient, connectCluster, FLAVOURS, type TestClient } from './clients.js'
+import { describeRedis } from '../support/redis-server.js'
+import { connectTo, FLAVOURS, type TestClient, TOPOLOGIES, useRedisServers } from './clients.js'
 
 describeRedis('RedisStore conformance', () => {
-  let standalone: RedisServer
-  let cluster: RedisCluster
-  beforeAll(async () => {
-    ;[standalone, cluster] = await Promise.all([startRedis(), startRedisCluster()])
-  })
-  afterAll(async () => {
-    await Promise.all([standalone?.dispose(), cluster?.dispose()])
-  })
+  const servers = useRedisServers()
 
   for (const flavour of FLAVOURS) {
-    for (const topology of ['standalone', 'cluster'] as const) {
+    for (const topology of TOPOLOGIES) {
       describe(`${flavour}, ${topology}`, () => {
         let connection: TestClient
         beforeAll(async () => {
-          connection =
-            topology === 'standalone'
-              ? await connectClient(flavour, standalone.server.port)
-              : await connectCluster(flavour, cluster.rootNodes)
+          connection = await connectTo(flavour, topology, servers)
         })
         afterAll(() => connection?.close())
 

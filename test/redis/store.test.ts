@@ -10,14 +10,15 @@ import type { SessionRecord } from '../../src/core/store.js'
 import { RedisCommands } from '../../src/stores/redis/client.js'
 import { RedisStore } from '../../src/stores/redis/index.js'
 import type { RedisLease } from '../../src/stores/redis/lease.js'
+import { describeRedis, startRedis } from '../support/redis-server.js'
 import {
-  describeRedis,
-  type RedisCluster,
-  type RedisServer,
-  startRedis,
-  startRedisCluster,
-} from '../support/redis-server.js'
-import { connectClient, connectCluster, FLAVOURS, type TestClient } from './clients.js'
+  connectClient,
+  connectTo,
+  FLAVOURS,
+  type TestClient,
+  TOPOLOGIES,
+  useRedisServers,
+} from './clients.js'
 
 function record(data: Record<string, unknown>, extra: Partial<SessionRecord> = {}): SessionRecord {
   const now = Date.now()
@@ -32,26 +33,16 @@ function freshKey(): string {
 }
 
 describeRedis('RedisStore', () => {
-  let standalone: RedisServer
-  let cluster: RedisCluster
-  beforeAll(async () => {
-    ;[standalone, cluster] = await Promise.all([startRedis(), startRedisCluster()])
-  })
-  afterAll(async () => {
-    await Promise.all([standalone?.dispose(), cluster?.dispose()])
-  })
+  const servers = useRedisServers()
 
   for (const flavour of FLAVOURS) {
-    for (const topology of ['standalone', 'cluster'] as const) {
+    for (const topology of TOPOLOGIES) {
       describe(`${flavour}, ${topology}`, () => {
         let connection: TestClient
         let store: RedisStore
         let redis: RedisCommands
         beforeAll(async () => {
-          connection =
-            topology === 'standalone'
-              ? await connectClient(flavour, standalone.server.port)
-              : await connectCluster(flavour, cluster.rootNodes)
+          connection = await connectTo(flavour, topology, servers)
           store = new RedisStore({ client: connection.client, prefix: 'test:' })
           redis = new RedisCommands(connection.client)
         })
@@ -263,11 +254,12 @@ describeRedis('RedisStore', () => {
           await store.set(key, record({ n: 1 }), 60)
           const flush = (port: number) =>
             (topology === 'cluster'
-              ? cluster.nodes.find((n) => n.port === port)
-              : standalone.server
+              ? servers.cluster.nodes.find((n) => n.port === port)
+              : servers.standalone.server
             )?.cli('SCRIPT', 'FLUSH')
-          if (topology === 'cluster') await Promise.all(cluster.nodes.map((n) => flush(n.port)))
-          else await flush(standalone.server.port)
+          if (topology === 'cluster')
+            await Promise.all(servers.cluster.nodes.map((n) => flush(n.port)))
+          else await flush(servers.standalone.server.port)
           const lease = await store.lock(key, { leaseMs: 1000, waitMs: 100 })
           expect(lease.record?.data).toEqual({ n: 1 })
           expect(
@@ -352,12 +344,12 @@ describeRedis('RedisStore', () => {
   })
 
   it('waiting for a busy lock backs off instead of hammering Redis', async () => {
-    const connection = await connectClient('ioredis', standalone.server.port)
+    const connection = await connectClient('ioredis', servers.standalone.server.port)
     const store = new RedisStore({ client: connection.client })
     const key = freshKey()
     try {
       const held = await store.lock(key, { leaseMs: 5000, waitMs: 100 })
-      const monitor = await standalone.server.monitor()
+      const monitor = await servers.standalone.server.monitor()
       await expect(store.lock(key, { leaseMs: 5000, waitMs: 1000 })).rejects.toBeInstanceOf(
         SessionLockTimeoutError,
       )
@@ -374,11 +366,11 @@ describeRedis('RedisStore', () => {
 
   for (const flavour of FLAVOURS) {
     it(`${flavour}: a Redis that went away fails fast, and works again once back`, async () => {
-      const connection = await connectClient(flavour, standalone.server.port)
+      const connection = await connectClient(flavour, servers.standalone.server.port)
       const store = new RedisStore({ client: connection.client, commandTimeout: 0.5 })
       const key = freshKey()
       try {
-        await standalone.server.stop()
+        await servers.standalone.server.stop()
         const started = Date.now()
         const outcomes = await Promise.allSettled([
           store.get(key),
@@ -388,7 +380,7 @@ describeRedis('RedisStore', () => {
           expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(SessionStoreError)
         }
         expect(Date.now() - started).toBeLessThan(1500)
-        await standalone.restart()
+        await servers.standalone.restart()
         const deadline = Date.now() + 5000
         for (;;) {
           try {
@@ -410,12 +402,12 @@ describeRedis('RedisStore', () => {
     })
 
     it(`${flavour}: a frozen Redis fails every operation within the deadline, then recovers`, async () => {
-      const connection = await connectClient(flavour, standalone.server.port)
+      const connection = await connectClient(flavour, servers.standalone.server.port)
       const store = new RedisStore({ client: connection.client, commandTimeout: 0.3 })
       const key = freshKey()
       try {
         await store.set(key, record({ n: 1 }), 60)
-        standalone.server.freeze()
+        servers.standalone.server.freeze()
         const started = Date.now()
         const outcomes = await Promise.allSettled([
           store.get(key),
@@ -430,13 +422,13 @@ describeRedis('RedisStore', () => {
           expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(SessionStoreError)
         }
         expect(elapsed).toBeLessThan(1000)
-        standalone.server.thaw()
+        servers.standalone.server.thaw()
         // The lock taken by the late script was released after it: the session is free.
         const lease = await store.lock(key, { leaseMs: 10_000, waitMs: 2000 })
         expect(lease.record?.data).toEqual({ n: 2 })
         expect(await lease.commit()).toBe(true)
       } finally {
-        standalone.server.thaw()
+        servers.standalone.server.thaw()
         await store.close()
         await connection.close()
       }
