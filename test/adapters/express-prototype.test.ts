@@ -1,19 +1,10 @@
-/**
- * The Express adapter hooks the response through Express's shared response
- * prototype and defines the session properties on its request prototype:
- * middleware that wraps the response before it, several latchkey()
- * middlewares, apps without latchkey in the same process and apps that assign
- * the property themselves must all keep working.
- */
-import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
 import express5, { type RequestHandler } from 'express'
 import express4 from 'express4'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { latchkey } from '../../src/adapters/express/index.js'
 import { Sessions } from '../../src/index.js'
 import { CountingStore } from '../support/counting-store.js'
-import { CookieJar, request } from '../support/http.js'
+import { CookieJar, request, type Served, served } from '../support/http.js'
 
 /** A middleware that wraps res.end as compression-like middleware does. */
 const wrapEnd: RequestHandler = (_req, res, next) => {
@@ -25,20 +16,6 @@ const wrapEnd: RequestHandler = (_req, res, next) => {
   next()
 }
 
-async function listen(
-  app: ReturnType<typeof express5>,
-): Promise<{ base: string; close: () => void }> {
-  const server = app.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections()
-      server.close()
-    },
-  }
-}
-
 describe.each([
   ['express 4', express4],
   ['express 5', express5],
@@ -46,7 +23,7 @@ describe.each([
   const store = new CountingStore()
   const sessions = new Sessions({ store, warnLock: false })
   const other = new Sessions({ store, warnLock: false, name: 'other', cookie: { name: 'OTHER' } })
-  const servers: Array<{ base: string; close: () => void }> = []
+  const servers: Served[] = []
   let wrapped = ''
   let twice = ''
   let plain = ''
@@ -88,8 +65,9 @@ describe.each([
       res.json(req.session)
     })
 
-    for (const app of [first, second, third, fourth]) servers.push(await listen(app))
-    ;[wrapped, twice, plain, assigning] = servers.map((server) => server.base) as [
+    for (const app of [first, second, third, fourth])
+      servers.push(await served(app.listen(0, '127.0.0.1')))
+    ;[wrapped, twice, plain, assigning] = servers.map((server) => server.url) as [
       string,
       string,
       string,
@@ -98,7 +76,7 @@ describe.each([
   })
 
   afterAll(async () => {
-    for (const server of servers) server.close()
+    await Promise.all(servers.map((server) => server.close()))
     await sessions.close()
   })
 

@@ -1,11 +1,4 @@
-/**
- * Express-only paths of the response hook (test/adapters/matrix.test.ts has the
- * shared behaviour): every way Node can start a response, backpressure, and a
- * failed save in the middle of a stream.
- */
-import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import express5, { type NextFunction, type Request, type Response } from 'express'
@@ -13,7 +6,7 @@ import express4 from 'express4'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { latchkey } from '../../src/adapters/express/index.js'
 import { Sessions } from '../../src/index.js'
-import { CookieJar, request } from '../support/http.js'
+import { CookieJar, request, type Served, served } from '../support/http.js'
 import { OutageStore } from './outage-store.js'
 import type { AppData } from './routes.js'
 
@@ -30,7 +23,7 @@ describe.each([
   const sessions = new Sessions<AppData>({ store, warnLock: false })
   const app = createApp()
   let base = ''
-  let server: ReturnType<typeof app.listen>
+  let server: Served
 
   beforeAll(async () => {
     app.use(latchkey(sessions))
@@ -106,14 +99,12 @@ describe.each([
       if (res.headersSent) return next(error)
       res.status(500).json({ error: error.message })
     })
-    server = app.listen(0, '127.0.0.1')
-    await once(server, 'listening')
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    server = await served(app.listen(0, '127.0.0.1'))
+    base = server.url
   })
 
   afterAll(async () => {
-    server.closeAllConnections()
-    server.close()
+    await server.close()
     await sessions.close()
   })
 

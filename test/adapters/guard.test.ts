@@ -1,11 +1,4 @@
-/**
- * loginRequired's options on Express, Hono and Koa (the matrix has the
- * default 401 and redirect): onUnauthenticated, exempt methods, a guard used
- * without latchkey(), options checked at creation.
- */
-import { once } from 'node:events'
 import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import express from 'express'
 import { Hono } from 'hono'
@@ -16,7 +9,7 @@ import * as honoAdapter from '../../src/adapters/hono/index.js'
 import * as koaAdapter from '../../src/adapters/koa/index.js'
 import { AuthSessions } from '../../src/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
-import { request } from '../support/http.js'
+import { request, type Served, served } from '../support/http.js'
 
 type Start = (auth: AuthSessions) => Server
 
@@ -93,16 +86,14 @@ const apps: Record<string, Start> = {
 
 describe.each(Object.entries(apps))('%s loginRequired', (_name, start) => {
   const auth = new AuthSessions({ store: new MemoryStore() })
-  let server: Server
+  let server: Served
   let base = ''
   beforeAll(async () => {
-    server = start(auth)
-    if (!server.listening) await once(server, 'listening')
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    server = await served(start(auth))
+    base = server.url
   })
   afterAll(async () => {
-    server.closeAllConnections()
-    server.close()
+    await server.close()
     await auth.close()
   })
 

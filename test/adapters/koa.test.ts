@@ -1,18 +1,14 @@
-/** Koa-only paths (test/adapters/matrix.test.ts has the shared behaviour). */
-import { once } from 'node:events'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import Koa from 'koa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { latchkey } from '../../src/adapters/koa/index.js'
 import { Sessions } from '../../src/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
-import { request } from '../support/http.js'
+import { request, type Served, served } from '../support/http.js'
 
 describe('koa', () => {
   const sessions = new Sessions({ store: new MemoryStore(), warnLock: false })
   const errors: unknown[] = []
-  let server: Server
+  let server: Served
   let base = ''
   beforeAll(async () => {
     const app = new Koa()
@@ -25,13 +21,11 @@ describe('koa', () => {
       ctx.res.writeHead(200, { 'content-type': 'text/plain' })
       ctx.res.end('raw')
     })
-    server = app.listen(0, '127.0.0.1')
-    await once(server, 'listening')
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    server = await served(app.listen(0, '127.0.0.1'))
+    base = server.url
   })
   afterAll(async () => {
-    server.closeAllConnections()
-    server.close()
+    await server.close()
     await sessions.close()
   })
 

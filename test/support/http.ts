@@ -1,3 +1,5 @@
+import { once } from 'node:events'
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 
@@ -15,6 +17,28 @@ export async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = app.server.address() as AddressInfo
   return `http://127.0.0.1:${port}`
+}
+
+/** A server started on a loopback port, as the tests use it. */
+export interface Served {
+  /** `http://127.0.0.1:<port>` */
+  url: string
+  /** Ends keep-alive connections and closes the server. */
+  close(): Promise<void>
+}
+
+/** Waits until `server` (started on a free loopback port) listens; returns its URL and a close. */
+export async function served(server: Server): Promise<Served> {
+  if (!server.listening) await once(server, 'listening')
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      server.closeAllConnections()
+      server.close()
+      await once(server, 'close')
+    },
+  }
 }
 
 /** One HTTP request over a real socket. */

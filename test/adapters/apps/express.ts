@@ -1,9 +1,8 @@
-import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import type express from 'express'
 import type { NextFunction, Request, Response } from 'express'
 import { latchkey, loginRequired } from '../../../src/adapters/express/index.js'
+import { served } from '../../support/http.js'
 import {
   APP_COOKIE,
   type AppAuth,
@@ -102,17 +101,7 @@ export function expressFramework(name: string, createApp: typeof express): Frame
           res.end('ok')
         }),
       )
-      const server = app.listen(0, '127.0.0.1')
-      await once(server, 'listening')
-      const { port } = server.address() as AddressInfo
-      return {
-        url: `http://127.0.0.1:${port}`,
-        close: async () => {
-          server.closeAllConnections()
-          server.close()
-          await once(server, 'close')
-        },
-      }
+      return served(app.listen(0, '127.0.0.1'))
     },
   }
 }

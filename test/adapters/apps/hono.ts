@@ -1,9 +1,9 @@
-import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
 import { type Context, Hono } from 'hono'
 import { stream } from 'hono/streaming'
 import { latchkey, loginRequired } from '../../../src/adapters/hono/index.js'
+import { served } from '../../support/http.js'
 import {
   APP_COOKIE,
   type AppAuth,
@@ -74,16 +74,7 @@ export const hono: Framework = {
       c.header('set-cookie', APP_COOKIE, { append: true })
       return c.json({ ok: true })
     })
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-    if (!server.listening) await once(server, 'listening')
-    const { port } = server.address() as AddressInfo
-    return {
-      url: `http://127.0.0.1:${port}`,
-      close: async () => {
-        if ('closeAllConnections' in server) server.closeAllConnections()
-        server.close()
-        await once(server, 'close')
-      },
-    }
+    // serve() without createServer options makes a node:http server.
+    return served(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server)
   },
 }

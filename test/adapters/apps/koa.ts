@@ -1,8 +1,7 @@
-import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import type Koa from 'koa'
 import { latchkey, loginRequired } from '../../../src/adapters/koa/index.js'
+import { served } from '../../support/http.js'
 import {
   APP_COOKIE,
   type AppAuth,
@@ -73,17 +72,7 @@ export function koaFramework(name: string, KoaApp: typeof Koa): Framework {
             return
         }
       })
-      const server = app.listen(0, '127.0.0.1')
-      await once(server, 'listening')
-      const { port } = server.address() as AddressInfo
-      return {
-        url: `http://127.0.0.1:${port}`,
-        close: async () => {
-          server.closeAllConnections()
-          server.close()
-          await once(server, 'close')
-        },
-      }
+      return served(app.listen(0, '127.0.0.1'))
     },
   }
 }
