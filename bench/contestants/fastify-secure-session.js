@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import fastifySecureSession from '@fastify/secure-session'
 import Fastify from 'fastify'
+import { sessionRoutes } from '../lib/apps.js'
 import { COOKIE, COOKIE_STORE_SKIP } from '../lib/fairness.js'
 
 /** @type {import('../lib/contestants.js').Contestant} */
@@ -29,17 +30,7 @@ export default {
       },
     })
 
-    app.get('/new', async (request) => {
-      request.session.set('n', 0)
-      return { n: 0 }
-    })
-    app.get('/inc', async (request) => {
-      const n = (request.session.get('n') ?? 0) + 1
-      request.session.set('n', n)
-      return { n }
-    })
-    app.get('/read', async (request) => ({ n: request.session.get('n') ?? null }))
-
+    sessionRoutes(app)
     await app.ready()
     return app.server
   },

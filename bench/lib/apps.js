@@ -13,6 +13,15 @@ import { Sessions } from 'latchkey'
 import { latchkey } from 'latchkey/fastify'
 import { COOKIE, SECRET } from './fairness.js'
 
+/** The shared cookie attributes for peers that take `maxAge` in milliseconds. */
+const PEER_COOKIE = {
+  path: COOKIE.path,
+  httpOnly: COOKIE.httpOnly,
+  secure: COOKIE.secure,
+  sameSite: COOKIE.sameSite,
+  maxAge: COOKIE.maxAge * 1000,
+}
+
 /**
  * A latchkey manager on `store` with the bench's cookie settings. warnLock is
  * off: the routes are correct as written and the warning is a development aid,
@@ -84,13 +93,7 @@ export function expressSession(store, close) {
       resave: false,
       saveUninitialized: false,
       rolling: false,
-      cookie: {
-        path: COOKIE.path,
-        httpOnly: COOKIE.httpOnly,
-        secure: COOKIE.secure,
-        sameSite: COOKIE.sameSite,
-        maxAge: COOKIE.maxAge * 1000,
-      },
+      cookie: PEER_COOKIE,
     }),
   )
   app.get('/new', (req, res) => {
@@ -129,14 +132,21 @@ export async function fastifySessionApp(store, close) {
     secret: SECRET,
     saveUninitialized: false,
     rolling: false,
-    cookie: {
-      path: COOKIE.path,
-      httpOnly: COOKIE.httpOnly,
-      secure: COOKIE.secure,
-      sameSite: COOKIE.sameSite,
-      maxAge: COOKIE.maxAge * 1000,
-    },
+    cookie: PEER_COOKIE,
   })
+  sessionRoutes(app)
+  await app.ready()
+  return app.server
+}
+
+/**
+ * The routes on a Fastify app whose plugin gives `request.session` a
+ * synchronous `get`/`set` (@fastify/session, @fastify/secure-session): the
+ * plain read-modify-write their docs show, no lock.
+ *
+ * @param {import('fastify').FastifyInstance} app
+ */
+export function sessionRoutes(app) {
   app.get('/new', async (request) => {
     request.session.set('n', 0)
     return { n: 0 }
@@ -147,8 +157,6 @@ export async function fastifySessionApp(store, close) {
     return { n }
   })
   app.get('/read', async (request) => ({ n: request.session.get('n') ?? null }))
-  await app.ready()
-  return app.server
 }
 
 /**
