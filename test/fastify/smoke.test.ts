@@ -1,23 +1,16 @@
-import Fastify from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { latchkey } from '../../src/adapters/fastify/index.js'
 import { Sessions } from '../../src/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
-import { CookieJar, listen } from '../support/http.js'
+import { startCounterApp } from '../support/counter-app.js'
+import { CookieJar } from '../support/http.js'
 
 describe('smoke', () => {
-  const app = Fastify()
   const sessions = new Sessions<{ n: number }>({ store: new MemoryStore(), warnLock: false })
+  let app: FastifyInstance
   let base = ''
   beforeAll(async () => {
-    await app.register(latchkey(sessions))
-    app.get('/inc', async (req) => {
-      await using s = await req.session.lock()
-      s.set('n', Number(s.get('n') ?? 0) + 1)
-      return { n: s.get('n') }
-    })
-    app.get('/read', async (req) => ({ n: (await req.session.get('n')) ?? null }))
-    base = await listen(app)
+    ;({ app, base } = await startCounterApp(sessions))
   })
   afterAll(() => app.close())
 

@@ -1,10 +1,9 @@
-import Fastify from 'fastify'
 import type pg from 'pg'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { latchkey } from '../../src/adapters/fastify/index.js'
 import { SessionStoreError, Sessions } from '../../src/index.js'
 import { PostgresStore } from '../../src/stores/postgres/index.js'
-import { CookieJar, listen } from '../support/http.js'
+import { startCounterApp } from '../support/counter-app.js'
+import { CookieJar } from '../support/http.js'
 import {
   describeWithPostgres,
   type PostgresServer,
@@ -88,14 +87,7 @@ describeWithPostgres('PostgresStore when PostgreSQL freezes', () => {
       warnLock: false,
       lock: { timeout: 2, lease: 5 },
     })
-    const app = Fastify()
-    await app.register(latchkey(sessions))
-    app.get('/inc', async (req) => {
-      await using s = await req.session.lock()
-      s.set('n', Number(s.get('n') ?? 0) + 1)
-      return { n: s.get('n') }
-    })
-    const base = await listen(app)
+    const { app, base } = await startCounterApp(sessions)
     const jar = new CookieJar()
     expect((await jar.fetch(`${base}/inc`)).json()).toEqual({ n: 1 })
 

@@ -1,7 +1,5 @@
-import Fastify from 'fastify'
 import type pg from 'pg'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { latchkey } from '../../src/adapters/fastify/index.js'
 import {
   SessionLockLostError,
   SessionLockTimeoutError,
@@ -9,7 +7,8 @@ import {
   type StoreLease,
 } from '../../src/index.js'
 import { type PostgresQuery, PostgresStore } from '../../src/stores/postgres/index.js'
-import { CookieJar, listen } from '../support/http.js'
+import { startCounterApp } from '../support/counter-app.js'
+import { CookieJar } from '../support/http.js'
 import {
   describeWithPostgres,
   type PostgresServer,
@@ -208,15 +207,7 @@ describeWithPostgres('PostgresStore lock', () => {
       warnLock: false,
       lock: { timeout: 20, lease: 5 },
     })
-    const app = Fastify()
-    await app.register(latchkey(sessions))
-    app.get('/inc', async (req) => {
-      await using s = await req.session.lock()
-      s.set('n', Number(s.get('n') ?? 0) + 1)
-      return { n: s.get('n') }
-    })
-    app.get('/read', async (req) => ({ n: (await req.session.get('n')) ?? null }))
-    const base = await listen(app)
+    const { app, base } = await startCounterApp(sessions)
     const jar = new CookieJar()
     expect((await jar.fetch(`${base}/inc`)).json()).toEqual({ n: 1 })
     statements = 0
