@@ -5,10 +5,6 @@ interface Waiter {
   timer: NodeJS.Timeout
 }
 
-interface Entry {
-  waiters: Waiter[]
-}
-
 /** Releases a lock taken by {@link KeyedMutex.acquire}; calling it twice is harmless. */
 export type Release = () => void
 
@@ -17,7 +13,8 @@ export type Release = () => void
  * or awaited, so memory does not grow with the number of keys ever locked.
  */
 export class KeyedMutex {
-  readonly #entries = new Map<string, Entry>()
+  /** Held keys and their queues; `null` while nobody waits (no queue allocated per lock). */
+  readonly #entries = new Map<string, Waiter[] | null>()
 
   /** Number of keys currently held or awaited. */
   get size(): number {
@@ -32,7 +29,7 @@ export class KeyedMutex {
   /** Takes `key` at once when nobody holds it; undefined otherwise. */
   tryAcquire(key: string): Release | undefined {
     if (this.#entries.has(key)) return undefined
-    this.#entries.set(key, { waiters: [] })
+    this.#entries.set(key, null)
     return this.#releaser(key)
   }
 
@@ -41,11 +38,12 @@ export class KeyedMutex {
    * {@link SessionLockTimeoutError}.
    */
   acquire(key: string, waitMs: number): Promise<Release> {
-    const entry = this.#entries.get(key)
-    if (!entry) {
-      this.#entries.set(key, { waiters: [] })
+    if (!this.#entries.has(key)) {
+      this.#entries.set(key, null)
       return Promise.resolve(this.#releaser(key))
     }
+    const queue = this.#entries.get(key) ?? []
+    this.#entries.set(key, queue)
     return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = {
         grant: () => {
@@ -53,12 +51,12 @@ export class KeyedMutex {
           resolve(this.#releaser(key))
         },
         timer: setTimeout(() => {
-          const index = entry.waiters.indexOf(waiter)
-          if (index !== -1) entry.waiters.splice(index, 1)
+          const index = queue.indexOf(waiter)
+          if (index !== -1) queue.splice(index, 1)
           reject(new SessionLockTimeoutError(waitMs / 1000))
         }, waitMs),
       }
-      entry.waiters.push(waiter)
+      queue.push(waiter)
     })
   }
 
@@ -67,8 +65,7 @@ export class KeyedMutex {
     return () => {
       if (released) return
       released = true
-      const entry = this.#entries.get(key)
-      const next = entry?.waiters.shift()
+      const next = this.#entries.get(key)?.shift()
       if (next) next.grant()
       else this.#entries.delete(key)
     }

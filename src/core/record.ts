@@ -1,3 +1,4 @@
+import { cloneJson } from './json.js'
 import type { ResolvedOptions } from './options.js'
 import type { SessionRecord } from './store.js'
 
@@ -58,4 +59,28 @@ export function cookieRefreshDue(record: SessionRecord, options: ResolvedOptions
   if (sent === undefined) return true
   const interval = touchInterval(record, options)
   return interval === undefined || record.expiresAt - sent >= interval
+}
+
+/**
+ * A deep copy of a record, equal to `cloneJson(record)` for every record the
+ * manager writes (JSON values, finite times), several times faster: the fixed
+ * fields are copied by name and only `data` and `user` are walked. Stores that
+ * keep records in memory copy one on every read and write.
+ */
+export function cloneRecord(record: SessionRecord): SessionRecord {
+  const copy: SessionRecord = {
+    data: cloneJson(record.data),
+    createdAt: record.createdAt,
+    lastSeenAt: record.lastSeenAt,
+    expiresAt: record.expiresAt,
+  }
+  if (record.absoluteExpiresAt !== undefined) copy.absoluteExpiresAt = record.absoluteExpiresAt
+  if (record.user !== undefined) copy.user = cloneJson(record.user)
+  if (record.userId !== undefined) copy.userId = record.userId
+  if (record.persistent !== undefined) copy.persistent = record.persistent
+  if (record.ttl !== undefined) copy.ttl = record.ttl
+  if (record.userAgent !== undefined) copy.userAgent = record.userAgent
+  if (record.cookieExpiresAt !== undefined) copy.cookieExpiresAt = record.cookieExpiresAt
+  if (record.id !== undefined) copy.id = record.id
+  return copy
 }

@@ -1,6 +1,6 @@
 import { SessionConfigError } from '../../core/errors.js'
-import { cloneJson } from '../../core/json.js'
 import { KeyedMutex } from '../../core/keyed-mutex.js'
+import { cloneRecord } from '../../core/record.js'
 import type {
   IndexedSession,
   LeaseChange,
@@ -184,7 +184,7 @@ export class MemoryStore implements SessionStore {
       this.#entries.delete(key)
       this.#entries.set(key, entry)
     }
-    const record = cloneJson(entry.record)
+    const record = cloneRecord(entry.record)
     // Touch changes the times without rewriting the record.
     record.lastSeenAt = entry.lastSeenAt
     record.expiresAt = entry.expiresAt
@@ -195,7 +195,7 @@ export class MemoryStore implements SessionStore {
     const userId = record.userId
     if (this.#entries.has(key)) this.#remove(key)
     this.#entries.set(key, {
-      record: cloneJson(record),
+      record: cloneRecord(record),
       lastSeenAt: record.lastSeenAt,
       expiresAt: Math.min(record.expiresAt, Date.now() + ttlSeconds * 1000),
       userId,
