@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
-import { contestantNames, loadContestant } from './lib/contestants.js'
+import { contestantNames, loadContestant, runOrder } from './lib/contestants.js'
 import { readOptions } from './lib/options.js'
 import { checkTargets, markdown, summarize } from './lib/report.js'
 import { prepareSessions, SCENARIOS } from './lib/scenarios.js'
@@ -28,8 +28,10 @@ if (options.list) {
     console.log(`${name}\t${(await loadContestant(name)).label}`)
   process.exit(0)
 }
-const contestants = await Promise.all(
-  (options.only ?? (await contestantNames())).map((name) => loadContestant(name)),
+const contestants = runOrder(
+  await Promise.all(
+    (options.only ?? (await contestantNames())).map((name) => loadContestant(name)),
+  ),
 )
 
 const startedAt = new Date().toISOString()

@@ -34,13 +34,51 @@ import { readdir } from 'node:fs/promises'
 const DIRECTORY = new URL('../contestants/', import.meta.url)
 const NAME = /^[a-z0-9][a-z0-9-]*$/
 
-/** Names of every contestant file, bare frameworks first, then alphabetical. */
+/** Names of every contestant file, in run order (see {@link runOrder}). */
 export async function contestantNames() {
   const files = (await readdir(DIRECTORY)).filter((file) => file.endsWith('.js')).sort()
   const contestants = await Promise.all(files.map((file) => loadContestant(file.slice(0, -3))))
-  return contestants
-    .sort((a, b) => Number(a.baseline !== undefined) - Number(b.baseline !== undefined))
-    .map((contestant) => contestant.name)
+  return runOrder(contestants).map((contestant) => contestant.name)
+}
+
+/**
+ * The order a run measures contestants in, so that each ratio compares runs a
+ * minute or two apart rather than the length of the whole run: load from other
+ * work on the machine comes and goes, and a baseline measured first and its
+ * contestant ten minutes later can meet very different machines. Each bare
+ * framework comes first, then each contestant with targets against it, each
+ * followed at once by the contestants its targets name (a peer from another
+ * framework's family too); then the rest of its family; contestants whose
+ * baseline is not selected come last. Alphabetical within each step.
+ *
+ * @template {Pick<Contestant, 'name' | 'baseline' | 'targets'>} T
+ * @param {T[]} contestants
+ * @returns {T[]}
+ */
+export function runOrder(contestants) {
+  const sorted = [...contestants].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const byName = new Map(sorted.map((contestant) => [contestant.name, contestant]))
+  const named = new Set(
+    sorted.flatMap((contestant) => (contestant.targets ?? []).map((target) => target.versus)),
+  )
+  const placed = new Set()
+  const ordered = []
+  const place = (contestant) => {
+    if (contestant === undefined || placed.has(contestant.name)) return
+    placed.add(contestant.name)
+    ordered.push(contestant)
+  }
+  for (const baseline of sorted.filter((contestant) => contestant.baseline === undefined)) {
+    place(baseline)
+    const family = sorted.filter((contestant) => contestant.baseline === baseline.name)
+    for (const contestant of family.filter((member) => member.targets?.length)) {
+      place(contestant)
+      for (const target of contestant.targets ?? []) place(byName.get(target.versus))
+    }
+    for (const contestant of family) if (!named.has(contestant.name)) place(contestant)
+  }
+  for (const contestant of sorted) place(contestant)
+  return ordered
 }
 
 /**

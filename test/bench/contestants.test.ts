@@ -18,9 +18,12 @@ interface RunningService {
   stop(): Promise<void>
 }
 const bench = (path: string) => new URL(`../../bench/${path}`, import.meta.url).href
-const { contestantNames, loadContestant } = (await import(bench('lib/contestants.js'))) as {
+const { contestantNames, loadContestant, runOrder } = (await import(
+  bench('lib/contestants.js')
+)) as {
   contestantNames(): Promise<string[]>
   loadContestant(name: string): Promise<Contestant>
+  runOrder<T extends Contestant>(contestants: T[]): T[]
 }
 const { startServices } = (await import(bench('lib/services.js'))) as {
   startServices(names: string[]): Promise<{
@@ -52,6 +55,49 @@ describe('bench contestants', () => {
         expect(contestant.skip?.[target.scenario], `${name} targets a skipped scenario`).toBe(
           undefined,
         )
+    }
+  }, 30_000)
+})
+
+describe('bench run order', () => {
+  it('puts each baseline first, then each contestant with targets followed by what they name', () => {
+    const contestants: Contestant[] = [
+      { name: 'z-peer', baseline: 'b-bare' },
+      { name: 'orphan', baseline: 'not-selected' },
+      { name: 'b-lib', baseline: 'b-bare', targets: [{ scenario: 'inc', versus: 'z-peer' }] },
+      { name: 'a-bare' },
+      { name: 'c-other', baseline: 'b-bare' },
+      { name: 'b-bare' },
+      { name: 'a-lib', baseline: 'a-bare', targets: [{ scenario: 'read', versus: 'a-bare' }] },
+    ]
+    expect(runOrder(contestants).map((contestant) => contestant.name)).toEqual([
+      'a-bare',
+      'a-lib',
+      'b-bare',
+      'b-lib',
+      'z-peer',
+      'c-other',
+      'orphan',
+    ])
+  })
+
+  it('runs every real contestant with targets just after the baseline and just before the peers it is compared with', async () => {
+    const names = await contestantNames()
+    for (const name of names) {
+      const contestant = await loadContestant(name)
+      const at = names.indexOf(name)
+      const baseline = contestant.baseline
+      if (baseline !== undefined && contestant.targets?.some((t) => t.versus === baseline)) {
+        const gap = at - names.indexOf(baseline)
+        expect(gap, `${name} after ${baseline}`).toBeGreaterThan(0)
+        expect(gap, `${name} after ${baseline}`).toBeLessThanOrEqual(4)
+      }
+      for (const target of contestant.targets ?? []) {
+        if (target.versus === undefined || target.versus === contestant.baseline) continue
+        const gap = names.indexOf(target.versus) - at
+        expect(gap, `${target.versus} after ${name}`).toBeGreaterThan(0)
+        expect(gap, `${target.versus} after ${name}`).toBeLessThanOrEqual(2)
+      }
     }
   }, 30_000)
 })
