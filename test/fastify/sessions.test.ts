@@ -60,6 +60,20 @@ async function app(sessions: Sessions<Counter>): Promise<{ app: FastifyInstance;
     inner.set('n', Number(inner.get('n')) + 1)
     return { n: inner.get('n'), before: await req.session.get('n') }
   })
+  fastify.get('/note', async (req) => ({ note: (await req.session.get('note')) ?? null }))
+  fastify.get('/hijack-write', async (req, reply) => {
+    await req.session.set('note', 'before hijack')
+    reply.hijack()
+    reply.raw.writeHead(200, { 'content-type': 'text/plain' })
+    reply.raw.end('raw')
+  })
+  fastify.get('/hijack-in-lock', async (req, reply) => {
+    // A lock the handler never releases (a bug), then a reply written by hand.
+    const s = await req.session.lock()
+    s.set('n', 77)
+    reply.hijack()
+    reply.raw.end('raw')
+  })
   return { app: fastify, base: await listen(fastify) }
 }
 
@@ -129,6 +143,19 @@ describe('locking over real HTTP', () => {
     expect(waited).toBeLessThan(1200)
     expect((await holding).status).toBe(200)
     expect((await jar.fetch(`${server.base}/inc`)).status).toBe(200)
+  })
+
+  it('a hijacked reply still saves unlocked writes and releases a lock left held, once it ends', async () => {
+    const jar = await newSession()
+    const raw = await jar.fetch(`${server.base}/hijack-write`)
+    expect(raw.status).toBe(200)
+    expect(raw.body).toBe('raw')
+    expect(raw.setCookies).toEqual([]) // the app wrote the headers: no cookie can join them
+    expect((await jar.fetch(`${server.base}/note`)).json()).toEqual({ note: 'before hijack' })
+    expect((await jar.fetch(`${server.base}/hijack-in-lock`)).body).toBe('raw')
+    const next = await jar.fetch(`${server.base}/inc`)
+    expect(next.status).toBe(200)
+    expect(next.json()).toEqual({ n: 78 })
   })
 
   it('a nested lock in the same request joins the held one', async () => {
