@@ -2,6 +2,35 @@ import { cloneJson } from './json.js'
 import type { ResolvedOptions } from './options.js'
 import type { SessionRecord } from './store.js'
 
+/** The manager's control fields of a record (everything but `data` and times). */
+export type ControlFields = Pick<
+  SessionRecord,
+  | 'user'
+  | 'userId'
+  | 'persistent'
+  | 'ttl'
+  | 'userAgent'
+  | 'absoluteExpiresAt'
+  | 'createdAt'
+  | 'cookieExpiresAt'
+>
+
+/** Copies the control fields that are set from `from` onto `to`, by name: a loop over names is slow on this hot path. */
+export function copyControlFields<T extends Partial<ControlFields>>(
+  from: Partial<ControlFields>,
+  to: T,
+): T {
+  if (from.user !== undefined) to.user = from.user
+  if (from.userId !== undefined) to.userId = from.userId
+  if (from.persistent !== undefined) to.persistent = from.persistent
+  if (from.ttl !== undefined) to.ttl = from.ttl
+  if (from.userAgent !== undefined) to.userAgent = from.userAgent
+  if (from.absoluteExpiresAt !== undefined) to.absoluteExpiresAt = from.absoluteExpiresAt
+  if (from.createdAt !== undefined) to.createdAt = from.createdAt
+  if (from.cookieExpiresAt !== undefined) to.cookieExpiresAt = from.cookieExpiresAt
+  return to
+}
+
 /** Whether a record is still valid at `now` (idle and absolute timeouts). */
 export function isLive(record: SessionRecord, now: number): boolean {
   return (
@@ -74,13 +103,9 @@ export function cloneRecord(record: SessionRecord): SessionRecord {
     lastSeenAt: record.lastSeenAt,
     expiresAt: record.expiresAt,
   }
-  if (record.absoluteExpiresAt !== undefined) copy.absoluteExpiresAt = record.absoluteExpiresAt
-  if (record.user !== undefined) copy.user = cloneJson(record.user)
-  if (record.userId !== undefined) copy.userId = record.userId
-  if (record.persistent !== undefined) copy.persistent = record.persistent
-  if (record.ttl !== undefined) copy.ttl = record.ttl
-  if (record.userAgent !== undefined) copy.userAgent = record.userAgent
-  if (record.cookieExpiresAt !== undefined) copy.cookieExpiresAt = record.cookieExpiresAt
+  copyControlFields(record, copy)
+  // The user may hold objects: the copy gets its own.
+  if (copy.user !== undefined) copy.user = cloneJson(copy.user)
   if (record.id !== undefined) copy.id = record.id
   return copy
 }

@@ -4,8 +4,10 @@ import { SessionUsageError } from './errors.js'
 import { assertJson } from './json.js'
 import type { KeyedMutex, Release } from './keyed-mutex.js'
 import type { ResolvedOptions } from './options.js'
+import type { ControlFields } from './record.js'
 import {
   cookieRefreshDue,
+  copyControlFields,
   isLive,
   isPersistent,
   nextExpiry,
@@ -38,19 +40,6 @@ export interface RequestInfo {
   /** The `User-Agent` header, recorded by managers that keep it. */
   userAgent?: string | undefined
 }
-
-/** The manager's control fields of a record (everything but `data` and times). */
-export type ControlFields = Pick<
-  SessionRecord,
-  | 'user'
-  | 'userId'
-  | 'persistent'
-  | 'ttl'
-  | 'userAgent'
-  | 'absoluteExpiresAt'
-  | 'createdAt'
-  | 'cookieExpiresAt'
->
 
 /** The working state of a locked section, for subclasses that change control fields. */
 export interface Transaction {
@@ -94,22 +83,6 @@ const RESOLVED: Promise<void> = Promise.resolve()
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as PromiseLike<T> | null)?.then === 'function'
-}
-
-/** Copies the control fields that are set from `from` onto `to`, by name: a loop over names is slow on this hot path. */
-function copyControlFields<T extends Partial<ControlFields>>(
-  from: Partial<ControlFields>,
-  to: T,
-): T {
-  if (from.user !== undefined) to.user = from.user
-  if (from.userId !== undefined) to.userId = from.userId
-  if (from.persistent !== undefined) to.persistent = from.persistent
-  if (from.ttl !== undefined) to.ttl = from.ttl
-  if (from.userAgent !== undefined) to.userAgent = from.userAgent
-  if (from.absoluteExpiresAt !== undefined) to.absoluteExpiresAt = from.absoluteExpiresAt
-  if (from.createdAt !== undefined) to.createdAt = from.createdAt
-  if (from.cookieExpiresAt !== undefined) to.cookieExpiresAt = from.cookieExpiresAt
-  return to
 }
 
 function controlFields(record: SessionRecord | undefined): Partial<ControlFields> {
