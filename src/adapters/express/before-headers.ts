@@ -79,14 +79,7 @@ export function beforeHeaders<Context>(
     ;(res as Holding)[HOLD] = new Hold(res, context, prepare, fail, originals) as Hold<unknown>
     return
   }
-  const own = res as unknown as Originals
-  const originals = {
-    writeHead: own.writeHead,
-    write: own.write,
-    end: own.end,
-    flushHeaders: own.flushHeaders,
-  }
-  ;(res as Holding)[HOLD] = new Hold(res, context, prepare, fail, originals) as Hold<unknown>
+  ;(res as Holding)[HOLD] = new Hold(res, context, prepare, fail, methodsOf(res)) as Hold<unknown>
   // The first response (or one whose prototype is not a framework's): the
   // methods go on the response itself, wrapping whatever a middleware that ran
   // before may already have captured or replaced.
@@ -100,12 +93,7 @@ export function beforeHeaders<Context>(
 /** Makes the prototype's four methods honour a response's hold, and pass through otherwise. */
 function patch(base: object): void {
   const methods = base as Originals
-  const originals = {
-    writeHead: methods.writeHead,
-    write: methods.write,
-    end: methods.end,
-    flushHeaders: methods.flushHeaders,
-  }
+  const originals = methodsOf(base)
   originalsOf.set(base, originals)
   methods.writeHead = function (this: Holding, ...args: unknown[]) {
     return this[HOLD] ? heldWriteHead.apply(this, args) : originals.writeHead.apply(this, args)
@@ -125,6 +113,17 @@ function patch(base: object): void {
 
 /** The methods a patched prototype had before, which a hold replays into. */
 const originalsOf = new WeakMap<object, Originals>()
+
+/** The four methods a response or prototype has now (own or inherited). */
+function methodsOf(target: object): Originals {
+  const methods = target as Originals
+  return {
+    writeHead: methods.writeHead,
+    write: methods.write,
+    end: methods.end,
+    flushHeaders: methods.flushHeaders,
+  }
+}
 
 function heldWriteHead(this: Holding, ...args: unknown[]): ServerResponse {
   const hold = this[HOLD] as Hold<unknown>
