@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cloneRecord } from './record.js'
+import { cloneRecord, withId } from './record.js'
 import type { SessionRecord } from './store.js'
 
 // Required<>: a field added to SessionRecord fails to compile here until the test names it.
@@ -41,5 +41,24 @@ describe('cloneRecord', () => {
   it('shares no object with the original', () => {
     const original = objectsOf(full)
     for (const object of objectsOf(cloneRecord(full))) expect(original.has(object)).toBe(false)
+  })
+})
+
+describe('withId', () => {
+  const { id: _, ...withoutId } = full
+
+  it('is the record with the id added, every field kept', () => {
+    expect(withId(withoutId, 'y'.repeat(43))).toStrictEqual({ ...full, id: 'y'.repeat(43) })
+  })
+
+  it('adds no absent field to a minimal record', () => {
+    const minimal: SessionRecord = { data: { n: 1 }, createdAt: 1, lastSeenAt: 2, expiresAt: 3 }
+    expect(withId(minimal, 'z')).toStrictEqual({ ...minimal, id: 'z' })
+  })
+
+  it('leaves the record it was given unchanged', () => {
+    const record: SessionRecord = { ...withoutId }
+    withId(record, 'z')
+    expect(record).toStrictEqual(withoutId)
   })
 })

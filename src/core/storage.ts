@@ -1,6 +1,7 @@
 import { hashSessionId, isWellFormedSessionId } from '../crypto/ids.js'
 import { isSessionError, SessionConfigError, SessionStoreError } from './errors.js'
 import type { ResolvedOptions } from './options.js'
+import { withId } from './record.js'
 import {
   type AnyStore,
   type IndexedSession,
@@ -189,7 +190,7 @@ export class Storage {
   /** The cookie value for a session: its id, or the sealed record. */
   cookieValue(id: string, record: SessionRecord): string {
     const primary = this.#primary
-    return isCookieSealer(primary) ? primary.seal({ ...record, id }) : id
+    return isCookieSealer(primary) ? primary.seal(withId(record, id)) : id
   }
 
   /** The primary's per-user index, or a config error naming what is missing. */
