@@ -42,8 +42,11 @@ export class KeyedMutex {
       this.#entries.set(key, null)
       return Promise.resolve(this.#releaser(key))
     }
-    const queue = this.#entries.get(key) ?? []
-    this.#entries.set(key, queue)
+    let queue = this.#entries.get(key)
+    if (!queue) {
+      queue = []
+      this.#entries.set(key, queue)
+    }
     return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = {
         grant: () => {
