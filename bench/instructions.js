@@ -13,6 +13,8 @@ import { createSessions } from './lib/client.js'
 import { contestantNames, loadContestant } from './lib/contestants.js'
 import { instructionRows, instructionTable } from './lib/instruction-report.js'
 import { measure } from './lib/load.js'
+import { integer } from './lib/options.js'
+import { number } from './lib/report.js'
 import { startServices } from './lib/services.js'
 
 const HELP = `npm run bench:instructions -- [options]
@@ -41,9 +43,9 @@ if (values.help) {
   console.log(HELP)
   process.exit(0)
 }
-const requests = count('requests', values.requests)
-const warmup = count('warmup', values.warmup)
-const sessions = count('sessions', values.sessions)
+const requests = integer('requests', values.requests)
+const warmup = integer('warmup', values.warmup)
+const sessions = integer('sessions', values.sessions)
 const out = values.out ?? new URL('./results/', import.meta.url).pathname
 
 const names = values.only?.split(',').map((name) => name.trim()) ?? (await contestantNames())
@@ -98,7 +100,7 @@ try {
         const perRequest = { main: total.main / done.requests, all: total.all / done.requests }
         counts[contestant.name][scenario] = perRequest
         console.log(
-          `  ${contestant.name.padEnd(28)} ${scenario.padEnd(5)} ${Math.round(perRequest.main).toLocaleString('en-US').padStart(10)} main thread  ${Math.round(perRequest.all).toLocaleString('en-US').padStart(10)} all threads`,
+          `  ${contestant.name.padEnd(28)} ${scenario.padEnd(5)} ${number(perRequest.main).padStart(10)} main thread  ${number(perRequest.all).padStart(10)} all threads`,
         )
       }
     } finally {
@@ -118,10 +120,3 @@ await mkdir(out, { recursive: true })
 await writeFile(join(out, 'instructions.md'), table)
 await writeFile(join(out, 'instructions.json'), `${JSON.stringify(report, null, 2)}\n`)
 console.log(`written to ${join(out, 'instructions.md')} and instructions.json`)
-
-function count(name, text) {
-  const value = Number(text)
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`--${name} must be a positive integer, got ${text}`)
-  return value
-}

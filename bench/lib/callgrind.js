@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { freePort } from './ports.js'
+import { startServer } from './server-process.js'
 
-const SERVER = new URL('../server.js', import.meta.url).pathname
 // Node under valgrind starts some fifty times slower than without it.
 const START_TIMEOUT_MS = 180_000
 
@@ -37,22 +36,23 @@ export function dumpTotals(files, prefix) {
   let main = 0
   let all = 0
   for (const { name, text } of files) {
-    if (!name.startsWith(prefix) || !/^\d+$/.test(name.slice(prefix.length))) continue
+    const thread = name.slice(prefix.length)
+    if (!name.startsWith(prefix) || !/^\d+$/.test(thread)) continue
     const total = totalOf(text) ?? 0
     all += total
-    if (Number(name.slice(prefix.length)) === 1) main = total
+    if (Number(thread) === 1) main = total
   }
   if (main === 0) throw new Error(`no main-thread callgrind output named ${prefix}01`)
   return { main, all }
 }
 
 /**
- * Starts `node bench/server.js <name> <port>` under `valgrind --tool=callgrind`,
- * collecting nothing until {@link CountingServer.count} asks for it.
+ * Starts the contestant's server (see `startServer`) under
+ * `valgrind --tool=callgrind`; what it counts is read through `count`.
  *
  * @typedef {object} CountingServer
  * @property {string} url
- * @property {(run: () => Promise<void>) => Promise<Instructions>} count
+ * @property {(run: () => Promise<unknown>) => Promise<Instructions>} count
  *   runs `run` between a zero and a dump of the counters
  * @property {() => Promise<void>} stop
  *
@@ -61,77 +61,30 @@ export function dumpTotals(files, prefix) {
  * @returns {Promise<CountingServer>}
  */
 export async function startCountingServer(name, { env, dir }) {
-  const port = await freePort()
-  const base = join(dir, name)
-  const child = spawn(
+  const wrapper = [
     'valgrind',
-    [
-      '--tool=callgrind',
-      '--separate-threads=yes',
-      '--dump-instr=no',
-      `--callgrind-out-file=${base}.%p`,
-      process.execPath,
-      SERVER,
-      name,
-      String(port),
-    ],
-    {
-      env: { ...process.env, NODE_ENV: 'production', BENCH_ENV: JSON.stringify(env) },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    },
-  )
-  let stderr = ''
-  child.stderr?.on('data', (chunk) => {
-    stderr = (stderr + chunk).slice(-2000)
-  })
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-    await exited
-    clearTimeout(timer)
-  }
-  try {
-    await new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`server "${name}" not ready under valgrind`)),
-        START_TIMEOUT_MS,
-      )
-      child.once('message', (message) => {
-        clearTimeout(timer)
-        if (message?.type === 'ready') resolve(undefined)
-        else reject(new Error(`server "${name}" said ${JSON.stringify(message)}`))
-      })
-      child.once('error', (error) => {
-        clearTimeout(timer)
-        reject(error)
-      })
-      exited.then(() => {
-        clearTimeout(timer)
-        reject(new Error(`server "${name}" exited under valgrind: ${stderr.trim()}`))
-      })
-    })
-  } catch (error) {
-    await stop()
-    throw error
-  }
-
-  let dumps = 0
+    '--quiet',
+    '--tool=callgrind',
+    '--separate-threads=yes',
+    '--dump-instr=no',
+    `--callgrind-out-file=${join(dir, name)}.%p`,
+  ]
+  const server = await startServer(name, { env, wrapper, startTimeoutMs: START_TIMEOUT_MS })
   const control = (flag) =>
     new Promise((resolve, reject) => {
-      const ctl = spawn('callgrind_control', [flag, String(child.pid)], { stdio: 'ignore' })
+      const ctl = spawn('callgrind_control', [flag, String(server.pid)], { stdio: 'ignore' })
       ctl.once('error', reject)
       ctl.once('exit', (code) =>
         code === 0 ? resolve(undefined) : reject(new Error(`callgrind_control ${flag}: ${code}`)),
       )
     })
+  let dumps = 0
   const count = async (run) => {
     await control('-z')
     await run()
     await control('-d')
     dumps++
-    const prefix = `${name}.${child.pid}.${dumps}-`
+    const prefix = `${name}.${server.pid}.${dumps}-`
     // callgrind writes a dump's files while callgrind_control returns: wait for all of them.
     for (let attempt = 0; ; attempt++) {
       const names = (await readdir(dir)).filter((file) => file.startsWith(prefix))
@@ -144,5 +97,5 @@ export async function startCountingServer(name, { env, dir }) {
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
   }
-  return { url: `http://127.0.0.1:${port}`, count, stop }
+  return { url: server.url, count, stop: server.stop }
 }

@@ -1,3 +1,5 @@
+import { number } from './report.js'
+
 /**
  * One ratio target with the instructions per request behind it. `ratio` reads
  * like the req/s ratio it stands beside: the other contestant's instructions
@@ -32,7 +34,7 @@ export function instructionRows(targets, counts) {
   })
 }
 
-const number = (value) => (value === undefined ? '–' : Math.round(value).toLocaleString('en-US'))
+const count = (value) => (value === undefined ? '–' : number(value))
 const times = (value) => (value === undefined ? '–' : `${value.toFixed(2)}×`)
 
 /**
@@ -59,7 +61,7 @@ export function instructionTable({ startedAt, settings, rows }) {
   ]
   for (const row of rows) {
     lines.push(
-      `| ${row.contestant} — ${row.goal} | ${number(row.own)} | ${number(row.versus)} | ${times(row.ratio)} | ${times(row.ratioAll)} |`,
+      `| ${row.contestant} — ${row.goal} | ${count(row.own)} | ${count(row.versus)} | ${times(row.ratio)} | ${times(row.ratioAll)} |`,
     )
   }
   return `${lines.join('\n')}\n`

@@ -82,7 +82,8 @@ function nonNegative(name, text) {
   return value
 }
 
-function integer(name, text) {
+/** A positive integer option, or an error naming it. */
+export function integer(name, text) {
   const value = Number(text)
   if (!Number.isInteger(value) || value < 1)
     throw new Error(`--${name} must be a positive integer, got ${text}`)

@@ -100,7 +100,8 @@ function failures(measurement) {
   return undefined
 }
 
-const number = (value) => Math.round(value).toLocaleString('en-US')
+/** A count as the tables print it: rounded, with thousands separators. */
+export const number = (value) => Math.round(value).toLocaleString('en-US')
 
 /**
  * The results as Markdown: the settings, one row per contestant, the targets.

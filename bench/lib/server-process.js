@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
 import { freePort } from './ports.js'
 
@@ -8,13 +8,19 @@ const STOP_TIMEOUT_MS = 5_000
 
 /**
  * Starts `node bench/server.js <name> <port>` on a free loopback port and
- * resolves once it listens.
+ * resolves once it listens. With `wrapper`, that command runs under it (e.g.
+ * `['valgrind', '--tool=callgrind']`), which may need a longer `startTimeoutMs`.
  *
  * @param {string} name
- * @param {{ env: object, profileDir?: string | undefined }} options
- * @returns {Promise<{ url: string, cpuMicros: () => Promise<number>, stop: () => Promise<void> }>}
+ * @param {{ env: object, profileDir?: string | undefined, wrapper?: string[],
+ *   startTimeoutMs?: number }} options
+ * @returns {Promise<{ url: string, pid: number, cpuMicros: () => Promise<number>,
+ *   stop: () => Promise<void> }>}
  */
-export async function startServer(name, { env, profileDir }) {
+export async function startServer(
+  name,
+  { env, profileDir, wrapper = [], startTimeoutMs = START_TIMEOUT_MS },
+) {
   const port = await freePort()
   const execArgv = []
   if (profileDir) {
@@ -27,8 +33,8 @@ export async function startServer(name, { env, profileDir }) {
       `${name}.cpuprofile`,
     )
   }
-  const child = fork(SERVER, [name, String(port)], {
-    execArgv,
+  const argv = [...wrapper, process.execPath, ...execArgv, SERVER, name, String(port)]
+  const child = spawn(/** @type {string} */ (argv[0]), argv.slice(1), {
     env: { ...process.env, NODE_ENV: 'production', BENCH_ENV: JSON.stringify(env) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
@@ -37,7 +43,8 @@ export async function startServer(name, { env, profileDir }) {
   )
 
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return
+    // No pid: the command could not be started (a wrapper that is not installed).
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return
     child.kill('SIGTERM')
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS)
     await exited
@@ -47,13 +54,17 @@ export async function startServer(name, { env, profileDir }) {
   try {
     await new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`server "${name}" not ready after ${START_TIMEOUT_MS} ms`)),
-        START_TIMEOUT_MS,
+        () => reject(new Error(`server "${name}" not ready after ${startTimeoutMs} ms`)),
+        startTimeoutMs,
       )
       child.once('message', (message) => {
         clearTimeout(timer)
         if (message?.type === 'ready') resolve(undefined)
         else reject(new Error(`server "${name}" said ${JSON.stringify(message)}`))
+      })
+      child.once('error', (error) => {
+        clearTimeout(timer)
+        reject(error)
       })
       exited.then(({ code, signal }) => {
         clearTimeout(timer)
@@ -75,5 +86,10 @@ export async function startServer(name, { env, profileDir }) {
       child.on('message', answer)
       child.send({ type: 'cpu' })
     })
-  return { url: `http://127.0.0.1:${port}`, cpuMicros, stop }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: /** @type {number} */ (child.pid),
+    cpuMicros,
+    stop,
+  }
 }
