@@ -39,6 +39,14 @@ export interface RequestInfo {
   cookie: string | undefined
   /** The `User-Agent` header, recorded by managers that keep it. */
   userAgent?: string | undefined
+  /**
+   * Called once, the first time the session holds work that only finishing
+   * (`finish()`/`commit()`) completes: a lock taken with `lock()`, changes made
+   * outside a lock, or `touch()`. An adapter whose finishing step can be
+   * skipped (Fastify's `reply.hijack()`) uses it to finish the session when
+   * the response ends, without watching every response.
+   */
+  onPending?: (() => void) | undefined
 }
 
 /** The working state of a locked section, for subclasses that change control fields. */
@@ -111,6 +119,7 @@ export class Session<Data extends SessionData = SessionData> {
   readonly #cookieHeader: string | undefined
   #cookieValue: string | undefined | null = null
   readonly #userAgent: string | undefined
+  #onPending: (() => void) | undefined
   #identified = false
   #identity: Identity | undefined
   #loaded = false
@@ -131,6 +140,7 @@ export class Session<Data extends SessionData = SessionData> {
     this.#context = context
     this.#cookieHeader = request.cookie
     this.#userAgent = request.userAgent
+    this.#onPending = request.onPending
   }
 
   /**
@@ -198,6 +208,7 @@ export class Session<Data extends SessionData = SessionData> {
     this.#data = {}
     this.#delta = undefined
     this.#cleared = true
+    this.#pending()
   }
 
   /**
@@ -218,6 +229,8 @@ export class Session<Data extends SessionData = SessionData> {
   async lock(): Promise<LockedSession<Data>> {
     this.#beforeLock()
     await this.#acquire()
+    // withLock and transactions release before they return; a handle may outlive the handler.
+    this.#pending()
     return new LockedSession<Data>(this, this.#held?.generation ?? 0)
   }
 
@@ -267,6 +280,7 @@ export class Session<Data extends SessionData = SessionData> {
   /** Extends the session's expiry (store and cookie) at the end of the request, without rewriting data. */
   touch(): void {
     this.#touchRequested = true
+    this.#pending()
   }
 
   /**
@@ -434,8 +448,19 @@ export class Session<Data extends SessionData = SessionData> {
 
   /** The unlocked changes of this request, made on the first one. */
   #unsaved(): Map<string, unknown> {
-    this.#delta ??= new Map()
+    if (!this.#delta) {
+      this.#delta = new Map()
+      this.#pending()
+    }
     return this.#delta
+  }
+
+  /** Tells the adapter, once, that finishing has work to do. */
+  #pending(): void {
+    const onPending = this.#onPending
+    if (!onPending) return
+    this.#onPending = undefined
+    onPending()
   }
 
   #clearLocked(): void {

@@ -74,6 +74,15 @@ async function app(sessions: Sessions<Counter>): Promise<{ app: FastifyInstance;
     reply.hijack()
     reply.raw.end('raw')
   })
+  // How many 'close' listeners the response gains while the handler uses the session.
+  fastify.get('/watchers', async (req, reply) => {
+    const before = reply.raw.listenerCount('close')
+    const { use } = req.query as { use?: string }
+    if (use === 'read') await req.session.get('n')
+    if (use === 'withLock') await req.session.withLock((s) => s.set('note', 'locked'))
+    if (use === 'set') await req.session.set('note', 'unlocked')
+    return { added: reply.raw.listenerCount('close') - before }
+  })
   return { app: fastify, base: await listen(fastify) }
 }
 
@@ -156,6 +165,42 @@ describe('locking over real HTTP', () => {
     const next = await jar.fetch(`${server.base}/inc`)
     expect(next.status).toBe(200)
     expect(next.json()).toEqual({ n: 78 })
+  })
+
+  it("watches the response's end only when the session is left with work for it", async () => {
+    const jar = await newSession()
+    const added = async (use: string) =>
+      (await jar.fetch(`${server.base}/watchers?use=${use}`)).json<{ added: number }>().added
+    expect(await added('none')).toBe(0)
+    expect(await added('read')).toBe(0)
+    expect(await added('withLock')).toBe(0)
+    expect(await added('set')).toBe(1)
+    expect((await jar.fetch(`${server.base}/note`)).json()).toEqual({ note: 'unlocked' })
+  })
+
+  it('a hijacked reply finishes sessions that hooks before the plugin used', async () => {
+    const fastify = Fastify()
+    fastify.addHook('onRequest', async (req) => {
+      // Registered before latchkey: this hook runs before the plugin knows the reply.
+      if (req.url === '/early') await req.session.set('note', 'from an early hook')
+    })
+    await fastify.register(latchkey(sessions))
+    fastify.get('/early', async (_req, reply) => {
+      reply.hijack()
+      reply.raw.end('raw')
+    })
+    fastify.get('/note', async (req) => ({ note: (await req.session.get('note')) ?? null }))
+    const base = await listen(fastify)
+    try {
+      const jar = new CookieJar()
+      await jar.fetch(`${server.base}/inc`)
+      expect((await jar.fetch(`${base}/early`)).body).toBe('raw')
+      await vi.waitFor(async () =>
+        expect((await jar.fetch(`${base}/note`)).json()).toEqual({ note: 'from an early hook' }),
+      )
+    } finally {
+      await fastify.close()
+    }
   })
 
   it('a nested lock in the same request joins the held one', async () => {

@@ -2,7 +2,7 @@
  * Fastify 5 plugin: `import { latchkey } from 'latchkey/fastify'`.
  * @module
  */
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { SessionUnavailableError } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
@@ -19,8 +19,16 @@ declare module 'fastify' {
 
 /** The sessions a request has used, in the order they were first used. */
 const OPEN = Symbol('latchkey.open')
+/** The request's reply, kept by the onRequest hook. */
+const REPLY = Symbol('latchkey.reply')
+/** Whether the response's end is watched for sessions left open. */
+const WATCHED = Symbol('latchkey.watched')
 
-type Tracked = FastifyRequest & { [OPEN]: Session[] | null }
+type Tracked = FastifyRequest & {
+  [OPEN]: Session[] | null
+  [REPLY]: FastifyReply | null
+  [WATCHED]: boolean
+}
 
 /** The request's session of `manager`, opened on first use. */
 function sessionOf(request: FastifyRequest, manager: AnySessions, slot: symbol): Session {
@@ -30,6 +38,7 @@ function sessionOf(request: FastifyRequest, manager: AnySessions, slot: symbol):
     session = manager.open({
       cookie: request.headers.cookie,
       userAgent: request.headers['user-agent'],
+      onPending: () => watchEnd(tracked),
     })
     tracked[slot] = session
     if (tracked[OPEN]) tracked[OPEN].push(session)
@@ -44,6 +53,25 @@ function takeOpen(request: FastifyRequest): Session[] | null {
   const open = tracked[OPEN]
   tracked[OPEN] = null
   return open
+}
+
+/**
+ * Finishes the request's sessions when its response ends, should onSend never
+ * take them (a hijacked reply). Only requests whose sessions hold work left
+ * for finishing are watched: a listener on every response costs every request.
+ */
+function watchEnd(request: Tracked): void {
+  const reply = request[REPLY]
+  // Before the onRequest hook ran, the reply is unknown: the hook watches then.
+  if (request[WATCHED] || !reply) return
+  request[WATCHED] = true
+  reply.raw.once('close', () => {
+    const open = takeOpen(request)
+    if (!open) return
+    Promise.resolve(finishSessions(open)).then(undefined, (error: unknown) => {
+      request.log.error({ err: error }, 'latchkey: finishing the session after the response failed')
+    })
+  })
 }
 
 /**
@@ -66,7 +94,11 @@ function takeOpen(request: FastifyRequest): Session[] | null {
 export function latchkey(...managers: AnySessions[]): FastifyPluginAsync {
   checkManagers(managers)
   const plugin = async (app: FastifyInstance): Promise<void> => {
-    if (!app.hasRequestDecorator(OPEN)) app.decorateRequest(OPEN, null)
+    if (!app.hasRequestDecorator(OPEN)) {
+      app.decorateRequest(OPEN, null)
+      app.decorateRequest(REPLY, null)
+      app.decorateRequest(WATCHED, false)
+    }
     const slots = managers.map((manager) => ({ manager, slot: Symbol(manager.name) }))
     for (const { manager, slot } of slots) {
       app.decorateRequest(slot, null)
@@ -79,6 +111,14 @@ export function latchkey(...managers: AnySessions[]): FastifyPluginAsync {
     }
     // A cookie sealed under an old key is re-issued on the next response, used or not.
     const sealed = slots.filter(({ manager }) => isCookieSealer(manager.store))
+
+    app.addHook('onRequest', (request, reply, done) => {
+      const tracked = request as Tracked
+      tracked[REPLY] = reply
+      // Sessions used by hooks that ran before this one.
+      if (tracked[OPEN]) watchEnd(tracked)
+      done()
+    })
 
     app.addHook('onError', (_request, reply, error, done) => {
       if (error instanceof SessionUnavailableError)
@@ -113,22 +153,6 @@ export function latchkey(...managers: AnySessions[]): FastifyPluginAsync {
           reply.code(answer.status)
           for (const [name, value] of Object.entries(answer.headers)) reply.header(name, value)
           done(null, answer.body)
-        },
-      )
-    })
-
-    // A reply that never reached onSend (hijacked, aborted) must still release held locks.
-    app.addHook('onResponse', (request, _reply, done) => {
-      const open = takeOpen(request)
-      if (!open) {
-        done()
-        return
-      }
-      Promise.resolve(finishSessions(open)).then(
-        () => done(),
-        (error: unknown) => {
-          request.log.error({ err: error }, 'latchkey: releasing the session failed')
-          done()
         },
       )
     })
