@@ -19,16 +19,13 @@ declare module 'fastify' {
 
 /** The sessions a request has used, in the order they were first used. */
 const OPEN = Symbol('latchkey.open')
-/** The request's reply, kept by the onRequest hook. */
+/**
+ * The request's reply, kept by the onRequest hook until the response's end is
+ * watched (one property fewer to set up on every request than a separate flag).
+ */
 const REPLY = Symbol('latchkey.reply')
-/** Whether the response's end is watched for sessions left open. */
-const WATCHED = Symbol('latchkey.watched')
 
-type Tracked = FastifyRequest & {
-  [OPEN]: Session[] | null
-  [REPLY]: FastifyReply | null
-  [WATCHED]: boolean
-}
+type Tracked = FastifyRequest & { [OPEN]: Session[] | null; [REPLY]: FastifyReply | null }
 
 /** The request's session of `manager`, opened on first use. */
 function sessionOf(request: FastifyRequest, manager: AnySessions, slot: symbol): Session {
@@ -62,9 +59,9 @@ function takeOpen(request: FastifyRequest): Session[] | null {
  */
 function watchEnd(request: Tracked): void {
   const reply = request[REPLY]
-  // Before the onRequest hook ran, the reply is unknown: the hook watches then.
-  if (request[WATCHED] || !reply) return
-  request[WATCHED] = true
+  // None: watched already, or the onRequest hook has not run yet (it watches then).
+  if (!reply) return
+  request[REPLY] = null
   reply.raw.once('close', () => {
     const open = takeOpen(request)
     if (!open) return
@@ -97,7 +94,6 @@ export function latchkey(...managers: AnySessions[]): FastifyPluginAsync {
     if (!app.hasRequestDecorator(OPEN)) {
       app.decorateRequest(OPEN, null)
       app.decorateRequest(REPLY, null)
-      app.decorateRequest(WATCHED, false)
     }
     const slots = managers.map((manager) => ({ manager, slot: Symbol(manager.name) }))
     for (const { manager, slot } of slots) {
