@@ -1,4 +1,4 @@
-import { number } from './report.js'
+import { markdownTable, number } from './report.js'
 
 /**
  * One ratio target with the instructions per request behind it. `ratio` reads
@@ -50,19 +50,17 @@ export function instructionTable({ startedAt, settings, rows }) {
     '× by instructions (main)',
     '× (all threads)',
   ]
+  const cells = rows.map((row) => [
+    `${row.contestant} — ${row.goal}`,
+    count(row.own),
+    count(row.versus),
+    times(row.ratio),
+    times(row.ratioAll),
+  ])
   const lines = [
     `Counted ${startedAt} with valgrind --tool=callgrind: ${settings.warmup} requests of warm-up, then ${settings.requests} counted, one at a time, rotating over ${settings.sessions} sessions. The targets are judged on req/s by \`npm run bench\`; these counts show the work behind them.`,
     '',
-    `| ${header.join(' | ')} |`,
-    `| --- | ${header
-      .slice(1)
-      .map(() => '---:')
-      .join(' | ')} |`,
+    ...markdownTable(header, cells),
   ]
-  for (const row of rows) {
-    lines.push(
-      `| ${row.contestant} — ${row.goal} | ${count(row.own)} | ${count(row.versus)} | ${times(row.ratio)} | ${times(row.ratioAll)} |`,
-    )
-  }
   return `${lines.join('\n')}\n`
 }

@@ -165,7 +165,7 @@ export function markdown(report) {
     ]
     rows.push(row)
   }
-  lines.push(...table(header, rows))
+  lines.push(...markdownTable(header, rows))
   const compared = contestants.filter((c) => c.baseline || c.peer)
   if (compared.length > 0) {
     const legend = compared.map(
@@ -187,7 +187,7 @@ export function markdown(report) {
       const status = target.reason ? `${target.status} (${target.reason})` : target.status
       targetRows.push([`${target.contestant} — ${target.goal}`, value, cpu, status])
     }
-    lines.push('', ...table(['target', 'measured (req/s)', 'by server CPU', 'status'], targetRows))
+    lines.push('', ...markdownTable(['target', 'measured (req/s)', 'by server CPU', 'status'], targetRows))
   }
   for (const [scenario, reason, names] of scenarioSkips(contestants, results))
     lines.push('', `Not run: ${scenario} for ${names.join(', ')} (${reason}).`)
@@ -215,7 +215,7 @@ function scenarioSkips(contestants, results) {
  * @param {string[]} header
  * @param {string[][]} rows
  */
-function table(header, rows) {
+export function markdownTable(header, rows) {
   const widths = header.map((title, i) =>
     Math.max(3, title.length, ...rows.map((row) => (row[i] ?? '').length)),
   )
