@@ -187,7 +187,10 @@ export function markdown(report) {
       const status = target.reason ? `${target.status} (${target.reason})` : target.status
       targetRows.push([`${target.contestant} — ${target.goal}`, value, cpu, status])
     }
-    lines.push('', ...markdownTable(['target', 'measured (req/s)', 'by server CPU', 'status'], targetRows))
+    lines.push(
+      '',
+      ...markdownTable(['target', 'measured (req/s)', 'by server CPU', 'status'], targetRows),
+    )
   }
   for (const [scenario, reason, names] of scenarioSkips(contestants, results))
     lines.push('', `Not run: ${scenario} for ${names.join(', ')} (${reason}).`)
