@@ -13,7 +13,7 @@ import { createSessions } from './lib/client.js'
 import { contestantNames, loadContestant } from './lib/contestants.js'
 import { instructionRows, instructionTable } from './lib/instruction-report.js'
 import { measure } from './lib/load.js'
-import { integer } from './lib/options.js'
+import { integer, nameList } from './lib/options.js'
 import { number } from './lib/report.js'
 import { startServices } from './lib/services.js'
 
@@ -48,8 +48,8 @@ const warmup = integer('warmup', values.warmup)
 const sessions = integer('sessions', values.sessions)
 const out = values.out ?? new URL('./results/', import.meta.url).pathname
 
-const names = values.only?.split(',').map((name) => name.trim()) ?? (await contestantNames())
-const owners = await Promise.all(names.filter(Boolean).map((name) => loadContestant(name)))
+const names = values.only === undefined ? await contestantNames() : nameList(values.only)
+const owners = await Promise.all(names.map((name) => loadContestant(name)))
 const targets = owners.flatMap((contestant) =>
   (contestant.targets ?? [])
     .filter((target) => 'atLeast' in target)

@@ -1,4 +1,4 @@
-import { markdownTable, number } from './report.js'
+import { markdownTable, number, times } from './report.js'
 
 /**
  * One ratio target with the instructions per request behind it. `ratio` reads
@@ -35,7 +35,6 @@ export function instructionRows(targets, counts) {
 }
 
 const count = (value) => (value === undefined ? '–' : number(value))
-const times = (value) => (value === undefined ? '–' : `${value.toFixed(2)}×`)
 
 /**
  * The rows as Markdown, with the settings they were counted under.

@@ -51,10 +51,7 @@ export function readOptions(argv = process.argv.slice(2), env = process.env) {
   const quick = values.quick
   /** @type {BenchOptions} */
   const options = {
-    only: values.only
-      ?.split(',')
-      .map((name) => name.trim())
-      .filter(Boolean),
+    only: values.only === undefined ? undefined : nameList(values.only),
     duration: positive('duration', values.duration ?? env.BENCH_DURATION ?? (quick ? '3' : '10')),
     warmup: nonNegative('warmup', values.warmup ?? (quick ? '1' : '2')),
     connections: integer('connections', values.connections ?? '50'),
@@ -67,6 +64,14 @@ export function readOptions(argv = process.argv.slice(2), env = process.env) {
     helpText: HELP,
   }
   return options
+}
+
+/** The contestant names of an `--only a,b` option, blanks dropped. */
+export function nameList(text) {
+  return text
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean)
 }
 
 function positive(name, text) {

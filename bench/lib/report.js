@@ -103,6 +103,9 @@ function failures(measurement) {
 /** A count as the tables print it: rounded, with thousands separators. */
 export const number = (value) => Math.round(value).toLocaleString('en-US')
 
+/** A ratio as the tables print it (`0.81×`), or a dash when there is none. */
+export const times = (value) => (value === undefined ? '–' : `${value.toFixed(2)}×`)
+
 /**
  * The results as Markdown: the settings, one row per contestant, the targets.
  * @param {{ startedAt: string, machine: any, settings: any,
@@ -142,7 +145,7 @@ export function markdown(report) {
     const ratio = (scenario, other) => {
       const mine = own[scenario]
       const theirs = other ? results[other]?.[scenario] : undefined
-      return mine && theirs ? `${(mine.rps / theirs.rps).toFixed(2)}×` : '–'
+      return times(mine && theirs ? mine.rps / theirs.rps : undefined)
     }
     const bad = SCENARIOS.map((s) => own[s.key])
       .filter((m) => m !== undefined)
@@ -177,13 +180,8 @@ export function markdown(report) {
     const targetRows = []
     for (const target of targets) {
       const lost = target.goal.includes('lost')
-      const value =
-        target.value === undefined
-          ? '–'
-          : lost
-            ? String(target.value)
-            : `${target.value.toFixed(2)}×`
-      const cpu = target.cpuRatio === undefined ? '–' : `${target.cpuRatio.toFixed(2)}×`
+      const value = lost && target.value !== undefined ? String(target.value) : times(target.value)
+      const cpu = times(target.cpuRatio)
       const status = target.reason ? `${target.status} (${target.reason})` : target.status
       targetRows.push([`${target.contestant} — ${target.goal}`, value, cpu, status])
     }
