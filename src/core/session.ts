@@ -33,12 +33,17 @@ export interface SessionContext {
   readonly mutex: KeyedMutex
 }
 
-/** What an adapter passes to `open`: the parts of the request a session needs. */
+/**
+ * What an adapter passes to `open`: the parts of the request a session needs.
+ * The session reads `cookie` and `userAgent` only when it needs them (at first
+ * use, at login), so an adapter whose header lookup costs something can pass
+ * them as getters.
+ */
 export interface RequestInfo {
   /** The raw `Cookie` header. */
-  cookie: string | undefined
+  readonly cookie: string | undefined
   /** The `User-Agent` header, recorded by managers that keep it. */
-  userAgent?: string | undefined
+  readonly userAgent?: string | undefined
   /**
    * Called once, the first time the session holds work that only finishing
    * (`finish()`/`commit()`) completes: a lock taken with `lock()`, changes made
@@ -116,9 +121,8 @@ function controlFields(record: SessionRecord | undefined): Partial<ControlFields
  */
 export class Session<Data extends SessionData = SessionData> {
   readonly #context: SessionContext
-  readonly #cookieHeader: string | undefined
+  readonly #request: RequestInfo
   #cookieValue: string | undefined | null = null
-  readonly #userAgent: string | undefined
   #onPending: (() => void) | undefined
   #identified = false
   #identity: Identity | undefined
@@ -138,8 +142,7 @@ export class Session<Data extends SessionData = SessionData> {
 
   constructor(context: SessionContext, request: RequestInfo) {
     this.#context = context
-    this.#cookieHeader = request.cookie
-    this.#userAgent = request.userAgent
+    this.#request = request
     this.#onPending = request.onPending
   }
 
@@ -349,7 +352,7 @@ export class Session<Data extends SessionData = SessionData> {
 
   /** The `User-Agent` of this request. */
   protected get userAgent(): string | undefined {
-    return this.#userAgent
+    return this.#request.userAgent
   }
 
   /** The manager's resolved options. */
@@ -479,7 +482,7 @@ export class Session<Data extends SessionData = SessionData> {
   /** This session's cookie value as the client sent it (parsed on first need). */
   get #cookie(): string | undefined {
     if (this.#cookieValue === null)
-      this.#cookieValue = readCookie(this.#cookieHeader, this.#context.options.cookie.name)
+      this.#cookieValue = readCookie(this.#request.cookie, this.#context.options.cookie.name)
     return this.#cookieValue
   }
 

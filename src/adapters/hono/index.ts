@@ -49,10 +49,7 @@ declare module 'hono' {
 export function latchkey(...managers: AnySessions[]): MiddlewareHandler {
   checkManagers(managers)
   return async (c, next) => {
-    const request: RequestInfo = {
-      cookie: c.req.header('cookie'),
-      userAgent: c.req.header('user-agent'),
-    }
+    const request = new HonoRequestInfo(c)
     const sessions = openSessions(managers, request, (name, session) =>
       c.set(name as 'session', session),
     )
@@ -86,6 +83,24 @@ export function latchkey(...managers: AnySessions[]): MiddlewareHandler {
       c.res = new Response(c.res.body, c.res)
       for (const cookie of cookies) c.res.headers.append('set-cookie', cookie)
     }
+  }
+}
+
+/**
+ * The request as sessions see it. Hono looks a header up through the Fetch
+ * `Headers` of the request on every call, so each is looked up only when a
+ * session needs it: the cookie at first use, the user agent at login.
+ */
+class HonoRequestInfo implements RequestInfo {
+  readonly #c: Context
+  constructor(c: Context) {
+    this.#c = c
+  }
+  get cookie(): string | undefined {
+    return this.#c.req.header('cookie')
+  }
+  get userAgent(): string | undefined {
+    return this.#c.req.header('user-agent')
   }
 }
 
