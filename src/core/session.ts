@@ -503,7 +503,15 @@ export class Session<Data extends SessionData = SessionData> {
 
   async #read(): Promise<void> {
     const identity = this.#identify()
-    const record = identity ? await this.#context.storage.read(identity) : undefined
+    let record: SessionRecord | undefined
+    if (identity) {
+      const { storage } = this.#context
+      try {
+        record = await storage.read(identity)
+      } catch (error) {
+        throw storage.failure('get', error)
+      }
+    }
     this.#adopt(identity, record)
   }
 
@@ -558,7 +566,7 @@ export class Session<Data extends SessionData = SessionData> {
       lease = await storage.lock(identity, Math.max(1, deadline - Date.now()))
     } catch (error) {
       release()
-      throw error
+      throw storage.failure('lock', error)
     }
     this.#adopt(identity, lease.record)
     this.#held = {
@@ -608,57 +616,62 @@ export class Session<Data extends SessionData = SessionData> {
     if (held.saving) return held.saving
     held.depth--
     if (held.depth > 0) return RESOLVED
-    const unlock = () => {
-      this.#held = undefined
-      held.release?.()
-    }
-    held.saving = this.#save(held).then(unlock, (error: unknown) => {
-      unlock()
-      throw error
-    })
+    held.saving = this.#saveAndUnlock(held)
     return held.saving
   }
 
-  /** Writes what the locked section changed, then releases the store lease. */
-  async #save(held: Held): Promise<void> {
+  /**
+   * Writes what the locked section changed, releasing the store lease, then
+   * the in-process lock, also when writing fails. One async function for all
+   * of it: every locked request runs it.
+   */
+  async #saveAndUnlock(held: Held): Promise<void> {
     const { storage, options } = this.#context
-    const { lease, identity, base } = held
-    const empty = Object.keys(this.#data).length === 0 && held.fields.user === undefined
-    if (held.action === 'destroy' || (held.changed && empty && held.action !== 'rotate')) {
+    try {
+      const { lease, identity, base } = held
+      const empty = Object.keys(this.#data).length === 0 && held.fields.user === undefined
+      if (held.action === 'destroy' || (held.changed && empty && held.action !== 'rotate')) {
+        if (identity && base)
+          await storage.commit(lease as StoreLease, identity.key, { type: 'delete' })
+        else await lease?.commit()
+        this.#forget(identity !== undefined || this.#cookie !== undefined)
+        return
+      }
+      if (!held.changed) {
+        await lease?.commit()
+        return
+      }
+      const now = Date.now()
+      const record = this.#buildRecord(held, now)
+      const ttl = ttlSeconds(record.expiresAt, now)
+      if (identity && base && held.action === 'none') {
+        // The cookie carries only the id: the browser's copy stays valid unless its expiry is due.
+        const resend = storage.clientSide || cookieRefreshDue(record, options)
+        if (resend) this.#markCookieSent(record)
+        const kept = await storage.commit(lease as StoreLease, identity.key, {
+          type: 'set',
+          record,
+          ttlSeconds: ttl,
+        })
+        if (kept) this.#remember(identity, record, resend)
+        else this.#forget(true) // deleted while we held the lock (logout everywhere): it stays deleted
+        return
+      }
+      const id = newSessionId()
+      const fresh: Identity = { id, key: hashSessionId(id), sealed: record }
+      this.#markCookieSent(record)
+      await storage.create(fresh.key, record, ttl)
       if (identity && base)
         await storage.commit(lease as StoreLease, identity.key, { type: 'delete' })
       else await lease?.commit()
-      this.#forget(identity !== undefined || this.#cookie !== undefined)
-      return
+      this.#remember(fresh, record)
+    } catch (error) {
+      // Only the store calls above can fail; create() reports its own as "set".
+      throw storage.failure('commit', error)
+    } finally {
+      this.#held = undefined
+      held.release?.()
     }
-    if (!held.changed) {
-      await lease?.commit()
-      return
-    }
-    const now = Date.now()
-    const record = this.#buildRecord(held, now)
-    const ttl = ttlSeconds(record.expiresAt, now)
-    if (identity && base && held.action === 'none') {
-      // The cookie carries only the id: the browser's copy stays valid unless its expiry is due.
-      const resend = storage.clientSide || cookieRefreshDue(record, options)
-      if (resend) this.#markCookieSent(record)
-      const kept = await storage.commit(lease as StoreLease, identity.key, {
-        type: 'set',
-        record,
-        ttlSeconds: ttl,
-      })
-      if (kept) this.#remember(identity, record, resend)
-      else this.#forget(true) // deleted while we held the lock (logout everywhere): it stays deleted
-      return
-    }
-    const id = newSessionId()
-    const fresh: Identity = { id, key: hashSessionId(id), sealed: record }
-    this.#markCookieSent(record)
-    await storage.create(fresh.key, record, ttl)
-    if (identity && base)
-      await storage.commit(lease as StoreLease, identity.key, { type: 'delete' })
-    else await lease?.commit()
-    this.#remember(fresh, record)
   }
 
   #buildRecord(held: Held, now: number): SessionRecord {

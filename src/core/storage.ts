@@ -26,22 +26,23 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
+/** What a failed store operation surfaces as: latchkey's errors as they are, anything else wrapped. */
+function failure(store: AnyStore, operation: string, error: unknown): Error {
+  if (isSessionError(error)) return error
+  return new SessionStoreError(store.name, `${operation} failed: ${describe(error)}`, {
+    cause: error,
+  })
+}
+
 /**
  * Runs a store operation, turning anything but a latchkey error into
  * `SessionStoreError` (also when the store throws instead of rejecting).
- * Not an async function: on the hot path each await is a turn of the event loop.
  */
-function call<T>(store: AnyStore, operation: string, run: () => Promise<T>): Promise<T> {
-  const fail = (error: unknown): never => {
-    if (isSessionError(error)) throw error
-    throw new SessionStoreError(store.name, `${operation} failed: ${describe(error)}`, {
-      cause: error,
-    })
-  }
+async function call<T>(store: AnyStore, operation: string, run: () => Promise<T>): Promise<T> {
   try {
-    return run().then(undefined, fail)
+    return await run()
   } catch (error) {
-    return Promise.reject(error).then(undefined, fail)
+    throw failure(store, operation, error)
   }
 }
 
@@ -51,6 +52,12 @@ const NO_TIMEOUT = Symbol('timeout')
  * The primary store and its mirrors as one unit: reads and locks go to the
  * primary; every write, touch and delete goes to the primary, then to all
  * mirrors concurrently under a deadline.
+ *
+ * Failures reach the session as `SessionStoreError` (or latchkey's own
+ * errors). The three operations of every request that uses a session — `read`,
+ * `lock` and `commit` — hand back the store's own promise, and the session maps
+ * what they reject with through `failure()` where it awaits them: a mapping
+ * step of their own would cost a turn of the microtask queue each.
  */
 export class Storage {
   #primary: AnyStore
@@ -113,35 +120,39 @@ export class Storage {
     return { id: value, key: hashSessionId(value) }
   }
 
-  /** Reads the record of an identity from the primary. */
+  /** What a failure of `operation` on the primary surfaces as (see `read`, `lock`, `commit`). */
+  failure(operation: string, error: unknown): Error {
+    return failure(this.#primary, operation, error)
+  }
+
+  /** Reads the record of an identity from the primary. Map failures with `failure('get', …)`. */
   read(identity: Identity): Promise<SessionRecord | undefined> {
     const primary = this.#primary
     if (isCookieSealer(primary)) return Promise.resolve(identity.sealed)
-    return call(primary, 'get', () => primary.get(identity.key))
+    return primary.get(identity.key)
   }
 
   /**
    * Locks the identity's key in the primary when it can lock across processes,
    * reading the record in the same step. Otherwise (the in-process mutex is
    * then the lock) reads the record and returns a lease that writes plainly.
+   * Map failures with `failure('lock', …)`.
    */
   lock(identity: Identity, waitMs: number): Promise<StoreLease> {
     const primary = this.#primary
     if (isCookieSealer(primary)) return Promise.resolve(sealedLease(identity.sealed))
-    if (primary.lock) {
-      const lock = primary.lock.bind(primary)
-      return call(primary, 'lock', () =>
-        lock(identity.key, { leaseMs: this.#options.lockLeaseMs, waitMs }),
-      )
-    }
-    return call(primary, 'get', () => primary.get(identity.key)).then((record) =>
-      plainLease(primary, identity.key, record),
-    )
+    if (primary.lock)
+      return primary.lock(identity.key, { leaseMs: this.#options.lockLeaseMs, waitMs })
+    return primary.get(identity.key).then((record) => plainLease(primary, identity.key, record))
   }
 
-  /** Applies `change` through a lease, then to the mirrors. False if the record had vanished. */
+  /**
+   * Applies `change` through a lease (none: only releases it), then to the
+   * mirrors. False if the record had vanished. Map failures with
+   * `failure('commit', …)`.
+   */
   commit(lease: StoreLease, key: string, change: LeaseChange | undefined): Promise<boolean> {
-    const applied = call(this.#primary, 'commit', () => lease.commit(change))
+    const applied = lease.commit(change)
     if (!change || this.#mirrors.length === 0) return applied
     return applied.then(async (done) => {
       if (!done) return false
