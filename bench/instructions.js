@@ -19,7 +19,9 @@ import { startServices } from './lib/services.js'
 
 const HELP = `npm run bench:instructions -- [options]
 
-  --only a,b        the targets of these contestants (default: every contestant with ratio targets)
+  --only a,b        the targets of these contestants (default: every contestant with ratio targets);
+                    one named here without ratio targets (a reference such as hono-middleware) is
+                    counted against its baseline on /read and /inc
   --requests <n>    requests counted per route (default 3000)
   --warmup <n>      requests sent first, not counted (default 5000)
   --sessions <n>    sessions the requests rotate over (default 1000)
@@ -55,8 +57,15 @@ const targets = owners.flatMap((contestant) =>
     .filter((target) => 'atLeast' in target)
     .map((target) => ({ contestant: contestant.name, ...target })),
 )
+if (values.only !== undefined) {
+  for (const { name, baseline, targets: own = [] } of owners) {
+    if (baseline === undefined || own.some((target) => 'atLeast' in target)) continue
+    for (const scenario of ['read', 'inc'])
+      targets.push({ contestant: name, scenario, versus: baseline })
+  }
+}
 if (targets.length === 0) {
-  console.error('no ratio targets among the selected contestants')
+  console.error('no ratio targets, and no baselines, among the selected contestants')
   process.exit(1)
 }
 /** name → scenarios to count */

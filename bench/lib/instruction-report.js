@@ -1,13 +1,13 @@
 import { markdownTable, number, times } from './report.js'
 
 /**
- * One ratio target with the instructions per request behind it. `ratio` reads
+ * One ratio target (or a reference's comparison) with the instructions per request behind it. `ratio` reads
  * like the req/s ratio it stands beside: the other contestant's instructions
  * over this one's (above 1: this one does less work per request).
  *
  * @typedef {object} InstructionRow
  * @property {string} contestant
- * @property {string} goal            e.g. "read: ≥ 0.75× fastify-bare"
+ * @property {string} goal            e.g. "read: ≥ 0.75× fastify-bare", or "read: × hono-bare"
  * @property {number | undefined} own    main-thread instructions per request
  * @property {number | undefined} versus
  * @property {number | undefined} ratio      by the main thread
@@ -15,7 +15,8 @@ import { markdownTable, number, times } from './report.js'
  */
 
 /**
- * @param {Array<{ contestant: string, scenario: string, versus: string, atLeast: number }>} targets
+ * @param {Array<{ contestant: string, scenario: string, versus: string, atLeast?: number }>} targets
+ *   ratio targets, and comparisons without a goal (`atLeast` omitted) for references
  * @param {Record<string, Record<string, { main: number, all: number }>>} counts
  * @returns {InstructionRow[]}
  */
@@ -25,7 +26,8 @@ export function instructionRows(targets, counts) {
     const other = counts[versus]?.[scenario]
     return {
       contestant,
-      goal: `${scenario}: ≥ ${atLeast}× ${versus}`,
+      goal:
+        atLeast === undefined ? `${scenario}: × ${versus}` : `${scenario}: ≥ ${atLeast}× ${versus}`,
       own: own?.main,
       versus: other?.main,
       ratio: own && other ? other.main / own.main : undefined,

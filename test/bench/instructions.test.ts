@@ -33,7 +33,7 @@ const { instructionRows, instructionTable } = (await import(
   bench('lib/instruction-report.js')
 )) as {
   instructionRows(
-    targets: Array<{ contestant: string; scenario: string; versus: string; atLeast: number }>,
+    targets: Array<{ contestant: string; scenario: string; versus: string; atLeast?: number }>,
     counts: Record<string, Record<string, Instructions>>,
   ): Row[]
   instructionTable(report: {
@@ -73,15 +73,17 @@ describe('instruction counts: reading callgrind output', () => {
     expect(() => dumpTotals(files, 'app.42.3-')).toThrow(/no main-thread callgrind output/)
   })
 
-  it('reports each ratio target as the other side over this one, like req/s', () => {
+  it('reports each ratio target, and a reference against its baseline, as the other side over this one, like req/s', () => {
     const rows = instructionRows(
       [
         { contestant: 'lk', scenario: 'read', versus: 'bare', atLeast: 0.75 },
         { contestant: 'lk', scenario: 'inc', versus: 'peer', atLeast: 2 },
+        { contestant: 'floor', scenario: 'read', versus: 'bare' },
       ],
       {
         lk: { read: { main: 100, all: 200 }, inc: { main: 50, all: 80 } },
         bare: { read: { main: 80, all: 180 } },
+        floor: { read: { main: 90, all: 190 } },
       },
     )
     expect(rows[0]).toEqual({
@@ -93,6 +95,8 @@ describe('instruction counts: reading callgrind output', () => {
       ratioAll: 0.9,
     })
     expect(rows[1]).toMatchObject({ goal: 'inc: ≥ 2× peer', ratio: undefined })
+    // A reference has no goal, only its ratio to its baseline.
+    expect(rows[2]).toMatchObject({ goal: 'read: × bare', ratio: 80 / 90 })
     const table = instructionTable({
       startedAt: '2026-11-26T00:00:00.000Z',
       settings: { warmup: 10, requests: 20, sessions: 3 },
@@ -106,6 +110,7 @@ describe('instruction counts: reading callgrind output', () => {
       '| ----------------------- | ----------------------: | ----------------: | -----------------------: | --------------: |',
       '| lk — read: ≥ 0.75× bare | 100 | 80 | 0.80× | 0.90× |',
       '| lk — inc: ≥ 2× peer | 50 | – | – | – |',
+      '| floor — read: × bare | 90 | 80 | 0.89× | 0.95× |',
     ])
   })
 })
