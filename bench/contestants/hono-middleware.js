@@ -1,16 +1,13 @@
-// A reference, not a library: hono-bare with one middleware that does nothing
-// but `await next()`, and async route handlers. Hono calls a route with a
-// single handler directly; one middleware makes it compose the chain, with
-// promises at each level. Every session library on Hono is a middleware (and
-// latchkey's reads are async), so this is the floor of all of them: latchkey's
-// own cost on Hono is its distance from this row, not from hono-bare.
-import { randomBytes } from 'node:crypto'
+// A reference, not a library: hono-bare's routes (bench/lib/bare-routes.js)
+// behind one middleware that does nothing but `await next()`, with async
+// handlers. Hono calls a route with a single handler directly; one middleware
+// makes it compose the chain, with promises at each level. Every session
+// library on Hono is a middleware (and latchkey's reads are async), so this is
+// the floor of all of them: latchkey's own cost on Hono is its distance from
+// this row, not from hono-bare.
 import { createAdaptorServer } from '@hono/node-server'
-import { parse, serialize } from 'cookie'
 import { Hono } from 'hono'
-import { COOKIE } from '../lib/fairness.js'
-
-const NAME = 'sid'
+import { bareHonoHandlers } from '../lib/bare-routes.js'
 
 /** @type {import('../lib/contestants.js').Contestant} */
 export default {
@@ -18,28 +15,12 @@ export default {
   label: 'Hono + one no-op middleware (floor)',
   baseline: 'hono-bare',
   async create() {
-    const counters = new Map()
-    const idOf = (c) => parse(c.req.header('cookie') ?? '')[NAME]
     const app = new Hono()
     app.use(async (_c, next) => {
       await next()
     })
-
-    app.get('/new', async (c) => {
-      const id = randomBytes(32).toString('base64url')
-      counters.set(id, 0)
-      c.header('set-cookie', serialize(NAME, id, COOKIE))
-      return c.json({ n: 0 })
-    })
-    app.get('/inc', async (c) => {
-      const id = idOf(c)
-      if (id === undefined || !counters.has(id)) return c.json({ n: null })
-      const n = counters.get(id) + 1
-      counters.set(id, n)
-      return c.json({ n })
-    })
-    app.get('/read', async (c) => c.json({ n: counters.get(idOf(c)) ?? null }))
-
+    for (const [path, handler] of Object.entries(bareHonoHandlers()))
+      app.get(path, async (c) => handler(c))
     return createAdaptorServer({ fetch: app.fetch })
   },
 }
