@@ -48,6 +48,50 @@ describe('MemoryStore', () => {
     await store.close()
   })
 
+  it('evicts in least-recently-used order under any mix of reads, writes and deletes', async () => {
+    // A reference model: an array of keys, least recently used first.
+    let seed = 7
+    const next = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
+      return seed % n
+    }
+    const maxEntries = 5
+    const store = new MemoryStore({ maxEntries })
+    let order: string[] = []
+    const use = (key: string) => {
+      order = [...order.filter((k) => k !== key), key]
+    }
+    for (let step = 0; step < 5_000; step++) {
+      const key = `k${next(9)}`
+      const operation = next(3)
+      if (operation === 0) {
+        await store.set(key, record(60_000), 60)
+        use(key)
+        if (order.length > maxEntries) order = order.slice(order.length - maxEntries)
+      } else if (operation === 1) {
+        const found = (await store.get(key)) !== undefined
+        expect(found).toBe(order.includes(key))
+        if (found) use(key)
+      } else {
+        await store.delete(key)
+        order = order.filter((k) => k !== key)
+      }
+      expect(store.size).toBe(order.length)
+    }
+    await store.close()
+  })
+
+  it('moves a rewritten session to its new user', async () => {
+    const store = new MemoryStore()
+    await store.set('k', { ...record(60_000), userId: 'ann' }, 60)
+    await store.set('k', { ...record(60_000), userId: 'bob' }, 60)
+    expect(await store.listByUser('ann')).toEqual([])
+    expect((await store.listByUser('bob')).map((s) => s.key)).toEqual(['k'])
+    await store.set('k', record(60_000), 60)
+    expect(await store.listByUser('bob')).toEqual([])
+    await store.close()
+  })
+
   it('rejects bad options with a coded error', () => {
     expect(() => new MemoryStore({ sweepInterval: 0 })).toThrow(
       expect.objectContaining({ code: 'LATCHKEY_CONFIG' }),

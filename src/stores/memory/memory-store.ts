@@ -26,11 +26,15 @@ export interface MemoryStoreOptions {
 }
 
 interface Entry {
+  readonly key: string
   /** A deep copy of the record: stored data never shares objects with callers. */
   record: SessionRecord
   lastSeenAt: number
   expiresAt: number
   userId: string | undefined
+  /** The neighbours in least-recently-used order. */
+  older: Entry | undefined
+  newer: Entry | undefined
 }
 
 /**
@@ -47,6 +51,11 @@ interface Entry {
 export class MemoryStore implements SessionStore {
   readonly name: string = 'memory'
   readonly #entries = new Map<string, Entry>()
+  // Recency is a list through the entries, not the Map's insertion order: moving
+  // an entry to the front is a few pointer writes, where re-inserting it in the
+  // Map is a delete, a set and, as deleted slots pile up, a rehash (every read).
+  #oldest: Entry | undefined
+  #newest: Entry | undefined
   readonly #byUser = new Map<string, Set<string>>()
   readonly #locks = new KeyedMutex()
   readonly #maxEntries: number
@@ -179,11 +188,7 @@ export class MemoryStore implements SessionStore {
   #read(key: string, markUsed = true): SessionRecord | undefined {
     const entry = this.#live(key)
     if (!entry) return undefined
-    if (markUsed) {
-      // Map keeps insertion order: re-inserting makes this the most recently used.
-      this.#entries.delete(key)
-      this.#entries.set(key, entry)
-    }
+    if (markUsed) this.#markUsed(entry)
     const record = cloneRecord(entry.record)
     // Touch changes the times without rewriting the record.
     record.lastSeenAt = entry.lastSeenAt
@@ -193,31 +198,70 @@ export class MemoryStore implements SessionStore {
 
   #write(key: string, record: SessionRecord, ttlSeconds: number): void {
     const userId = record.userId
-    if (this.#entries.has(key)) this.#remove(key)
-    this.#entries.set(key, {
-      record: cloneRecord(record),
-      lastSeenAt: record.lastSeenAt,
-      expiresAt: Math.min(record.expiresAt, Date.now() + ttlSeconds * 1000),
-      userId,
-    })
+    const stored = cloneRecord(record)
+    const expiresAt = Math.min(record.expiresAt, Date.now() + ttlSeconds * 1000)
+    let entry = this.#entries.get(key)
+    if (entry) {
+      if (entry.userId !== userId) this.#unindex(entry)
+      entry.record = stored
+      entry.lastSeenAt = record.lastSeenAt
+      entry.expiresAt = expiresAt
+      entry.userId = userId
+      this.#markUsed(entry)
+    } else {
+      entry = {
+        key,
+        record: stored,
+        lastSeenAt: record.lastSeenAt,
+        expiresAt,
+        userId,
+        older: this.#newest,
+        newer: undefined,
+      }
+      this.#entries.set(key, entry)
+      if (this.#newest) this.#newest.newer = entry
+      else this.#oldest = entry
+      this.#newest = entry
+    }
     if (userId !== undefined) {
       const keys = this.#byUser.get(userId)
       if (keys) keys.add(key)
       else this.#byUser.set(userId, new Set([key]))
     }
-    while (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next().value as string
-      this.#remove(oldest)
-    }
+    while (this.#entries.size > this.#maxEntries && this.#oldest) this.#remove(this.#oldest.key)
+  }
+
+  /** Moves an entry to the most recently used end. */
+  #markUsed(entry: Entry): void {
+    if (entry === this.#newest) return
+    this.#unlink(entry)
+    entry.older = this.#newest
+    entry.newer = undefined
+    if (this.#newest) this.#newest.newer = entry
+    else this.#oldest = entry
+    this.#newest = entry
+  }
+
+  #unlink(entry: Entry): void {
+    if (entry.older) entry.older.newer = entry.newer
+    else this.#oldest = entry.newer
+    if (entry.newer) entry.newer.older = entry.older
+    else this.#newest = entry.older
+  }
+
+  /** Drops an entry's key from its user's index. */
+  #unindex(entry: Entry): void {
+    if (entry.userId === undefined) return
+    const keys = this.#byUser.get(entry.userId)
+    keys?.delete(entry.key)
+    if (keys?.size === 0) this.#byUser.delete(entry.userId)
   }
 
   #remove(key: string): void {
     const entry = this.#entries.get(key)
     if (!entry) return
     this.#entries.delete(key)
-    if (entry.userId === undefined) return
-    const keys = this.#byUser.get(entry.userId)
-    keys?.delete(key)
-    if (keys?.size === 0) this.#byUser.delete(entry.userId)
+    this.#unlink(entry)
+    this.#unindex(entry)
   }
 }
