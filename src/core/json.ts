@@ -11,36 +11,33 @@ export function assertJson(value: unknown, path: string): void {
   else checkJson(value, path, new Set())
 }
 
+// Here and in copy(), tests of the form `typeof value === '…'` compile to a
+// type check, where `switch (typeof value)` makes the type's name and compares
+// strings: once for every value checked or copied.
 function checkJson(value: unknown, path: string, seen: Set<object> | undefined): void {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
+  if (typeof value === 'string' || typeof value === 'boolean') return
+  if (typeof value === 'number' && Number.isFinite(value)) return
+  if (typeof value === 'object') {
+    if (value === null) return
+    seen ??= new Set()
+    if (seen.has(value))
+      throw new SessionUsageError(`${path} is a circular structure; session values must be JSON`)
+    const proto = Object.getPrototypeOf(value)
+    if (Array.isArray(value)) {
+      seen.add(value)
+      for (const [index, item] of value.entries()) checkJson(item, `${path}[${index}]`, seen)
+      seen.delete(value)
       return
-    case 'number':
-      if (Number.isFinite(value)) return
-      break
-    case 'object': {
-      if (value === null) return
-      seen ??= new Set()
-      if (seen.has(value))
-        throw new SessionUsageError(`${path} is a circular structure; session values must be JSON`)
-      const proto = Object.getPrototypeOf(value)
-      if (Array.isArray(value)) {
-        seen.add(value)
-        for (const [index, item] of value.entries()) checkJson(item, `${path}[${index}]`, seen)
-        seen.delete(value)
-        return
-      }
-      if (proto === Object.prototype || proto === null) {
-        seen.add(value)
-        for (const [key, item] of Object.entries(value)) checkJson(item, `${path}.${key}`, seen)
-        seen.delete(value)
-        return
-      }
-      throw new SessionUsageError(
-        `${path} is a ${proto?.constructor?.name ?? 'non-plain object'}; session values must be JSON (plain objects, arrays, strings, finite numbers, booleans, null)`,
-      )
     }
+    if (proto === Object.prototype || proto === null) {
+      seen.add(value)
+      for (const [key, item] of Object.entries(value)) checkJson(item, `${path}.${key}`, seen)
+      seen.delete(value)
+      return
+    }
+    throw new SessionUsageError(
+      `${path} is a ${proto?.constructor?.name ?? 'non-plain object'}; session values must be JSON (plain objects, arrays, strings, finite numbers, booleans, null)`,
+    )
   }
   throw new SessionUsageError(`${path} is ${String(value)}; session values must be JSON`)
 }
@@ -56,46 +53,40 @@ export function cloneJson<T>(value: T): T {
 }
 
 function copy(value: unknown): unknown {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value
-    case 'number':
-      return Number.isFinite(value) ? value : null
-    case 'object': {
-      if (value === null) return null
-      if (Array.isArray(value)) {
-        const out: unknown[] = new Array(value.length)
-        for (let i = 0; i < value.length; i++) {
-          const item = copy(value[i])
-          out[i] = item === undefined ? null : item
-        }
-        return out
-      }
-      const proto = Object.getPrototypeOf(value)
-      const object = value as Record<string, unknown>
-      if ((proto !== Object.prototype && proto !== null) || typeof object.toJSON === 'function')
-        return viaJson(value)
-      const out: Record<string, unknown> = {}
-      for (const key of Object.keys(object)) {
-        const item = copy(object[key])
-        if (item === undefined) continue
-        // An own "__proto__" key (JSON.parse makes them) stays a key, as in JSON.
-        if (key === '__proto__')
-          Object.defineProperty(out, key, {
-            value: item,
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          })
-        else out[key] = item
+  if (typeof value === 'string' || typeof value === 'boolean') return value
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null
+  if (typeof value === 'object') {
+    if (value === null) return null
+    if (Array.isArray(value)) {
+      const out: unknown[] = new Array(value.length)
+      for (let i = 0; i < value.length; i++) {
+        const item = copy(value[i])
+        out[i] = item === undefined ? null : item
       }
       return out
     }
-    default:
-      // undefined, functions and symbols have no JSON form; bigint throws as in JSON.stringify.
-      return typeof value === 'bigint' ? viaJson(value) : undefined
+    const proto = Object.getPrototypeOf(value)
+    const object = value as Record<string, unknown>
+    if ((proto !== Object.prototype && proto !== null) || typeof object.toJSON === 'function')
+      return viaJson(value)
+    const out: Record<string, unknown> = {}
+    for (const key of Object.keys(object)) {
+      const item = copy(object[key])
+      if (item === undefined) continue
+      // An own "__proto__" key (JSON.parse makes them) stays a key, as in JSON.
+      if (key === '__proto__')
+        Object.defineProperty(out, key, {
+          value: item,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        })
+      else out[key] = item
+    }
+    return out
   }
+  // undefined, functions and symbols have no JSON form; bigint throws as in JSON.stringify.
+  return typeof value === 'bigint' ? viaJson(value) : undefined
 }
 
 function viaJson(value: unknown): unknown {
