@@ -88,7 +88,7 @@ try {
 }
 
 const results = summarize(rounds)
-const targets = checkTargets(contestants, results)
+const targets = checkTargets(contestants, results, rounds)
 const report = {
   startedAt,
   machine,

@@ -8,7 +8,8 @@ const HELP = `npm run bench -- [options]
   --warmup <s>        seconds of discarded warm-up before each scenario (default 2)
   --connections <n>   concurrent connections (default 50)
   --sessions <n>      sessions the spread scenarios rotate over (default 1000)
-  --rounds <n>        repeat the whole sequence n times and keep each median (default 1)
+  --rounds <n>        repeat the whole sequence n times: each contestant's median round,
+                      and each ratio the median of the rounds' own ratios (default 1)
   --out <dir>         where latest.md and latest.json go (default bench/results)
   --cpu-prof          run each server under node --cpu-prof (profiles in <out>/profiles)
   --list              list the contestants and exit

@@ -45,12 +45,44 @@ export function summarize(rounds) {
 }
 
 /**
- * Checks every selected contestant's targets against the results.
+ * The ratio of one contestant to another on a scenario: req/s (or, with
+ * `field` 'cpu', the other's server CPU per request over this one's, so that
+ * both read as "how many times as fast"). Over several rounds, the median of
+ * the ratios within each round: the two ran a minute or two apart in a round,
+ * while the rounds are many minutes apart, and the host's load moves between
+ * them. (The ratio of each one's median would pair one contestant's fast
+ * round with the other's slow one.) Undefined when no round measured both.
+ * @param {Results[]} rounds  one entry for a single run
+ * @param {string} name
+ * @param {string} versus
+ * @param {string} scenario
+ * @param {'rps' | 'cpu'} [field]
+ * @returns {number | undefined}
+ */
+export function pairedRatio(rounds, name, versus, scenario, field = 'rps') {
+  const ratios = []
+  for (const round of rounds) {
+    const own = round[name]?.[scenario]
+    const other = round[versus]?.[scenario]
+    if (!own || !other) continue
+    ratios.push(field === 'rps' ? own.rps / other.rps : other.cpuPerRequest / own.cpuPerRequest)
+  }
+  if (ratios.length === 0) return undefined
+  ratios.sort((a, b) => a - b)
+  const half = Math.floor(ratios.length / 2)
+  if (ratios.length % 2 === 1) return ratios[half]
+  return ((ratios[half - 1] ?? 0) + (ratios[half] ?? 0)) / 2
+}
+
+/**
+ * Checks every selected contestant's targets: lost updates and failures
+ * against the summarized results, ratios by {@link pairedRatio} over the rounds.
  * @param {import('./contestants.js').Contestant[]} contestants
  * @param {Results} results
+ * @param {Results[]} rounds
  * @returns {TargetResult[]}
  */
-export function checkTargets(contestants, results) {
+export function checkTargets(contestants, results, rounds) {
   const checked = []
   for (const contestant of contestants) {
     for (const target of contestant.targets ?? []) {
@@ -73,18 +105,17 @@ export function checkTargets(contestants, results) {
         continue
       }
       const goal = `${target.scenario}: ≥ ${target.atLeast}× ${target.versus}`
-      const other = results[target.versus]?.[target.scenario]
-      if (!own || !other) {
+      const value = pairedRatio(rounds, contestant.name, target.versus, target.scenario)
+      if (!own || value === undefined) {
         checked.push({ ...base, goal, value: undefined, status: 'not run' })
         continue
       }
-      const value = own.rps / other.rps
       const failed = failures(own)
       checked.push({
         ...base,
         goal,
         value,
-        cpuRatio: other.cpuPerRequest / own.cpuPerRequest,
+        cpuRatio: pairedRatio(rounds, contestant.name, target.versus, target.scenario, 'cpu'),
         status: !failed && value >= target.atLeast ? 'met' : 'missed',
         ...(failed ? { reason: failed } : {}),
       })
@@ -111,11 +142,16 @@ export const times = (value) => (value === undefined ? '–' : `${value.toFixed(
  * @param {{ startedAt: string, machine: any, settings: any,
  *   contestants: Array<{ name: string, label: string, baseline?: string, peer?: string,
  *     skip?: Record<string, string> }>,
- *   results: Results, targets: TargetResult[], skipped: { name: string, reason: string }[] }} report
+ *   results: Results, rounds?: Results[], targets: TargetResult[],
+ *   skipped: { name: string, reason: string }[] }} report
  */
 export function markdown(report) {
   const { machine, settings, contestants, results, targets, skipped } = report
-  const rounds = settings.rounds > 1 ? `, median of ${settings.rounds} rounds` : ''
+  const measured = report.rounds ?? [results]
+  const rounds =
+    settings.rounds > 1
+      ? `, median of ${settings.rounds} rounds (ratios: the median of each round's ratio)`
+      : ''
   const lines = [
     `Run ${report.startedAt} · Node ${machine.node} · ${machine.cpus} × ${machine.cpuModel} · load average at start ${machine.loadavg}`,
     '',
@@ -142,11 +178,8 @@ export function markdown(report) {
   for (const contestant of contestants.filter((c) => results[c.name] !== undefined)) {
     const own = results[contestant.name] ?? {}
     const cell = (scenario, show) => (own[scenario] ? show(own[scenario]) : '–')
-    const ratio = (scenario, other) => {
-      const mine = own[scenario]
-      const theirs = other ? results[other]?.[scenario] : undefined
-      return times(mine && theirs ? mine.rps / theirs.rps : undefined)
-    }
+    const ratio = (scenario, other) =>
+      times(other ? pairedRatio(measured, contestant.name, other, scenario) : undefined)
     const bad = SCENARIOS.map((s) => own[s.key])
       .filter((m) => m !== undefined)
       .reduce((sum, m) => [sum[0] + m.non2xx, sum[1] + m.errors], [0, 0])

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest'
+
+// The bench is plain JavaScript: its modules are imported by URL and typed here
+// by the parts the tests use.
+interface Measurement {
+  rps: number
+  cpuPerRequest: number
+  non2xx: number
+  errors: number
+  p99?: number
+  lostUpdates?: number
+}
+type Results = Record<string, Record<string, Measurement>>
+interface Target {
+  scenario: string
+  versus?: string
+  atLeast?: number
+  maxLostUpdates?: number
+}
+interface TargetResult {
+  goal: string
+  value?: number
+  cpuRatio?: number
+  status: string
+}
+const { checkTargets, pairedRatio, summarize } = (await import(
+  new URL('../../bench/lib/report.js', import.meta.url).href
+)) as {
+  pairedRatio(
+    rounds: Results[],
+    name: string,
+    versus: string,
+    scenario: string,
+    field?: 'rps' | 'cpu',
+  ): number | undefined
+  summarize(rounds: Results[]): Results
+  checkTargets(
+    contestants: Array<{ name: string; targets: Target[] }>,
+    results: Results,
+    rounds: Results[],
+  ): TargetResult[]
+}
+
+const m = (rps: number, cpuPerRequest = 1_000_000 / rps): Measurement => ({
+  rps,
+  cpuPerRequest,
+  non2xx: 0,
+  errors: 0,
+})
+
+// Three rounds in which the host's load moves between rounds: within each
+// round the contestant runs at 0.7× the baseline, but each one's median comes
+// from a different round.
+const rounds: Results[] = [
+  { bare: { read: m(50_000) }, lk: { read: m(35_000) } },
+  { bare: { read: m(30_000) }, lk: { read: m(21_000) } },
+  { bare: { read: m(40_000) }, lk: { read: m(28_000) } },
+]
+
+describe('bench report: ratios over rounds', () => {
+  it('takes the median of the ratios within each round', () => {
+    expect(pairedRatio(rounds, 'lk', 'bare', 'read')).toBeCloseTo(0.7)
+    expect(pairedRatio(rounds, 'lk', 'bare', 'read', 'cpu')).toBeCloseTo(0.7)
+    // Here each one's median round is a different round: their ratio (0.6×)
+    // compares a fast round with a slow one; the rounds' own ratios are 0.8×,
+    // 0.8× and 0.5×.
+    const shifted = [
+      { bare: { read: m(50_000) }, lk: { read: m(40_000) } },
+      { bare: { read: m(30_000) }, lk: { read: m(24_000) } },
+      { bare: { read: m(60_000) }, lk: { read: m(30_000) } },
+    ]
+    const summary = summarize(shifted)
+    expect((summary.lk?.read?.rps ?? 0) / (summary.bare?.read?.rps ?? 1)).toBeCloseTo(0.6)
+    expect(pairedRatio(shifted, 'lk', 'bare', 'read')).toBeCloseTo(0.8)
+  })
+
+  it('averages the two middle ratios of an even count and skips rounds missing either side', () => {
+    const four = [
+      ...rounds,
+      { bare: { read: m(45_000) } },
+      { bare: { read: m(10_000) }, lk: { read: m(9_000) } },
+    ]
+    expect(pairedRatio(four, 'lk', 'bare', 'read')).toBeCloseTo(0.7)
+    expect(pairedRatio([{ bare: { read: m(1) } }], 'lk', 'bare', 'read')).toBeUndefined()
+  })
+
+  it('is the plain ratio for a single run', () => {
+    expect(pairedRatio([rounds[0] as Results], 'lk', 'bare', 'read')).toBeCloseTo(0.7)
+  })
+
+  it('judges ratio targets by it', () => {
+    const contestants = [
+      { name: 'lk', targets: [{ scenario: 'read', versus: 'bare', atLeast: 0.75 }] },
+    ]
+    const shifted = [
+      { bare: { read: m(50_000) }, lk: { read: m(40_000) } },
+      { bare: { read: m(30_000) }, lk: { read: m(24_000) } },
+      { bare: { read: m(60_000) }, lk: { read: m(30_000) } },
+    ]
+    const [target] = checkTargets(contestants, summarize(shifted), shifted)
+    expect(target).toMatchObject({ goal: 'read: ≥ 0.75× bare', status: 'met' })
+    expect(target?.value).toBeCloseTo(0.8)
+    const [missed] = checkTargets(
+      [{ name: 'lk', targets: [{ scenario: 'read', versus: 'bare', atLeast: 0.85 }] }],
+      summarize(shifted),
+      shifted,
+    )
+    expect(missed?.status).toBe('missed')
+  })
+})
