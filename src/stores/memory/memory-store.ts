@@ -215,13 +215,11 @@ export class MemoryStore implements SessionStore {
         lastSeenAt: record.lastSeenAt,
         expiresAt,
         userId,
-        older: this.#newest,
+        older: undefined,
         newer: undefined,
       }
       this.#entries.set(key, entry)
-      if (this.#newest) this.#newest.newer = entry
-      else this.#oldest = entry
-      this.#newest = entry
+      this.#append(entry)
     }
     if (userId !== undefined) {
       const keys = this.#byUser.get(userId)
@@ -235,6 +233,11 @@ export class MemoryStore implements SessionStore {
   #markUsed(entry: Entry): void {
     if (entry === this.#newest) return
     this.#unlink(entry)
+    this.#append(entry)
+  }
+
+  /** Links an entry that is in no list at the most recently used end. */
+  #append(entry: Entry): void {
     entry.older = this.#newest
     entry.newer = undefined
     if (this.#newest) this.#newest.newer = entry
