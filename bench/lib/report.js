@@ -11,6 +11,7 @@ import { SCENARIOS } from './scenarios.js'
  * @property {string} goal        e.g. "inc: ≥ 2× fastify-session-memory"
  * @property {number | undefined} value   the req/s ratio or lost-update count measured
  * @property {number | undefined} [cpuRatio]  the same ratio by server CPU per request
+ * @property {[number, number]} [spread]  over several rounds: the lowest and highest round's ratio
  * @property {'met' | 'missed' | 'not run'} status
  * @property {string} [reason]
  */
@@ -60,6 +61,24 @@ export function summarize(rounds) {
  * @returns {number | undefined}
  */
 export function pairedRatio(rounds, name, versus, scenario, field = 'rps') {
+  const ratios = roundRatios(rounds, name, versus, scenario, field)
+  if (ratios.length === 0) return undefined
+  const half = Math.floor(ratios.length / 2)
+  if (ratios.length % 2 === 1) return ratios[half]
+  return ((ratios[half - 1] ?? 0) + (ratios[half] ?? 0)) / 2
+}
+
+/**
+ * The ratio of one contestant to another within each round that measured
+ * both (see {@link pairedRatio}), lowest first.
+ * @param {Results[]} rounds
+ * @param {string} name
+ * @param {string} versus
+ * @param {string} scenario
+ * @param {'rps' | 'cpu'} [field]
+ * @returns {number[]}
+ */
+export function roundRatios(rounds, name, versus, scenario, field = 'rps') {
   const ratios = []
   for (const round of rounds) {
     const own = round[name]?.[scenario]
@@ -67,11 +86,7 @@ export function pairedRatio(rounds, name, versus, scenario, field = 'rps') {
     if (!own || !other) continue
     ratios.push(field === 'rps' ? own.rps / other.rps : other.cpuPerRequest / own.cpuPerRequest)
   }
-  if (ratios.length === 0) return undefined
-  ratios.sort((a, b) => a - b)
-  const half = Math.floor(ratios.length / 2)
-  if (ratios.length % 2 === 1) return ratios[half]
-  return ((ratios[half - 1] ?? 0) + (ratios[half] ?? 0)) / 2
+  return ratios.sort((a, b) => a - b)
 }
 
 /**
@@ -105,6 +120,7 @@ export function checkTargets(contestants, results, rounds) {
         continue
       }
       const goal = `${target.scenario}: ≥ ${target.atLeast}× ${target.versus}`
+      const ratios = roundRatios(rounds, contestant.name, target.versus, target.scenario)
       const value = pairedRatio(rounds, contestant.name, target.versus, target.scenario)
       if (!own || value === undefined) {
         checked.push({ ...base, goal, value: undefined, status: 'not run' })
@@ -116,6 +132,7 @@ export function checkTargets(contestants, results, rounds) {
         goal,
         value,
         cpuRatio: pairedRatio(rounds, contestant.name, target.versus, target.scenario, 'cpu'),
+        ...(ratios.length > 1 ? { spread: [ratios[0], ratios[ratios.length - 1]] } : {}),
         status: !failed && value >= target.atLeast ? 'met' : 'missed',
         ...(failed ? { reason: failed } : {}),
       })
@@ -136,6 +153,9 @@ export const number = (value) => Math.round(value).toLocaleString('en-US')
 
 /** A ratio as the tables print it (`0.81×`), or a dash when there is none. */
 export const times = (value) => (value === undefined ? '–' : `${value.toFixed(2)}×`)
+
+/** A range of ratios as the tables print it (`0.62–0.91×`). */
+const range = ([low, high]) => `${low.toFixed(2)}–${high.toFixed(2)}×`
 
 /**
  * The results as Markdown: the settings, one row per contestant, the targets.
@@ -210,18 +230,23 @@ export function markdown(report) {
     lines.push('', `Ratios are of req/s. ${legend.join('; ')}.`)
   }
   if (targets.length > 0) {
+    // Over several rounds, the spread of the rounds' own ratios shows how far
+    // the host moved a ratio: a median near the line within a wide spread is
+    // not a difference the run can tell.
+    const spreads = settings.rounds > 1
     const targetRows = []
     for (const target of targets) {
       const lost = target.goal.includes('lost')
       const value = lost && target.value !== undefined ? String(target.value) : times(target.value)
       const cpu = times(target.cpuRatio)
       const status = target.reason ? `${target.status} (${target.reason})` : target.status
-      targetRows.push([`${target.contestant} — ${target.goal}`, value, cpu, status])
+      const row = [`${target.contestant} — ${target.goal}`, value, cpu, status]
+      if (spreads) row.splice(2, 0, target.spread ? range(target.spread) : '–')
+      targetRows.push(row)
     }
-    lines.push(
-      '',
-      ...markdownTable(['target', 'measured (req/s)', 'by server CPU', 'status'], targetRows),
-    )
+    const header = ['target', 'measured (req/s)', 'by server CPU', 'status']
+    if (spreads) header.splice(2, 0, 'rounds, lowest–highest')
+    lines.push('', ...markdownTable(header, targetRows))
   }
   for (const [scenario, reason, names] of scenarioSkips(contestants, results))
     lines.push('', `Not run: ${scenario} for ${names.join(', ')} (${reason}).`)

@@ -18,12 +18,14 @@ interface Target {
   maxLostUpdates?: number
 }
 interface TargetResult {
+  contestant: string
   goal: string
   value?: number
   cpuRatio?: number
+  spread?: [number, number]
   status: string
 }
-const { checkTargets, pairedRatio, summarize } = (await import(
+const { checkTargets, markdown, pairedRatio, roundRatios, summarize } = (await import(
   new URL('../../bench/lib/report.js', import.meta.url).href
 )) as {
   pairedRatio(
@@ -33,7 +35,18 @@ const { checkTargets, pairedRatio, summarize } = (await import(
     scenario: string,
     field?: 'rps' | 'cpu',
   ): number | undefined
+  roundRatios(rounds: Results[], name: string, versus: string, scenario: string): number[]
   summarize(rounds: Results[]): Results
+  markdown(report: {
+    startedAt: string
+    machine: Record<string, unknown>
+    settings: Record<string, number>
+    contestants: Array<{ name: string; label: string; baseline?: string }>
+    results: Results
+    rounds?: Results[]
+    targets: TargetResult[]
+    skipped: Array<{ name: string; reason: string }>
+  }): string
   checkTargets(
     contestants: Array<{ name: string; targets: Target[] }>,
     results: Results,
@@ -106,5 +119,48 @@ describe('bench report: ratios over rounds', () => {
       shifted,
     )
     expect(missed?.status).toBe('missed')
+  })
+
+  it('reports the lowest and highest round of a ratio over several rounds', () => {
+    const contestants = [
+      { name: 'lk', targets: [{ scenario: 'read', versus: 'bare', atLeast: 0.75 }] },
+    ]
+    const shifted = [
+      { bare: { read: m(50_000) }, lk: { read: m(40_000) } },
+      { bare: { read: m(30_000) }, lk: { read: m(24_000) } },
+      { bare: { read: m(60_000) }, lk: { read: m(30_000) } },
+    ]
+    expect(roundRatios(shifted, 'lk', 'bare', 'read')).toEqual([0.5, 0.8, 0.8])
+    const targets = checkTargets(contestants, summarize(shifted), shifted)
+    expect(targets[0]?.spread).toEqual([0.5, 0.8])
+    expect(
+      checkTargets(contestants, summarize([shifted[0] as Results]), [shifted[0] as Results])[0],
+    ).not.toHaveProperty('spread')
+
+    const report = {
+      startedAt: '2026-11-26T00:00:00.000Z',
+      machine: { node: '20', cpus: 2, cpuModel: 'test', loadavg: '0' },
+      settings: {
+        connections: 50,
+        pipelining: 1,
+        duration: 4,
+        warmup: 1,
+        sessions: 1000,
+        rounds: 3,
+      },
+      contestants: [
+        { name: 'bare', label: 'bare' },
+        { name: 'lk', label: 'lk', baseline: 'bare' },
+      ],
+      results: summarize(shifted),
+      rounds: shifted,
+      targets,
+      skipped: [],
+    }
+    const text = markdown(report)
+    expect(text).toMatch(/\| target +\| measured \(req\/s\) \| rounds, lowest–highest \|/)
+    expect(text).toMatch(/\| lk — read: ≥ 0\.75× bare \| +0\.80× \| +0\.50–0\.80× \|/)
+    const single = markdown({ ...report, settings: { ...report.settings, rounds: 1 } })
+    expect(single).not.toContain('lowest–highest')
   })
 })
