@@ -70,18 +70,22 @@ const rounds: Results[] = [
   { bare: { read: m(40_000) }, lk: { read: m(28_000) } },
 ]
 
+// Rounds in which each one's median round is a different round: the ratio of
+// the two medians is 0.6×, while the rounds' own ratios are 0.8×, 0.8× and 0.5×.
+const shifted: Results[] = [
+  { bare: { read: m(50_000) }, lk: { read: m(40_000) } },
+  { bare: { read: m(30_000) }, lk: { read: m(24_000) } },
+  { bare: { read: m(60_000) }, lk: { read: m(30_000) } },
+]
+const readTarget = (atLeast: number) => [
+  { name: 'lk', targets: [{ scenario: 'read', versus: 'bare', atLeast }] },
+]
+
 describe('bench report: ratios over rounds', () => {
   it('takes the median of the ratios within each round', () => {
     expect(pairedRatio(rounds, 'lk', 'bare', 'read')).toBeCloseTo(0.7)
     expect(pairedRatio(rounds, 'lk', 'bare', 'read', 'cpu')).toBeCloseTo(0.7)
-    // Here each one's median round is a different round: their ratio (0.6×)
-    // compares a fast round with a slow one; the rounds' own ratios are 0.8×,
-    // 0.8× and 0.5×.
-    const shifted = [
-      { bare: { read: m(50_000) }, lk: { read: m(40_000) } },
-      { bare: { read: m(30_000) }, lk: { read: m(24_000) } },
-      { bare: { read: m(60_000) }, lk: { read: m(30_000) } },
-    ]
+    // The ratio of the medians compares one's fast round with the other's slow one.
     const summary = summarize(shifted)
     expect((summary.lk?.read?.rps ?? 0) / (summary.bare?.read?.rps ?? 1)).toBeCloseTo(0.6)
     expect(pairedRatio(shifted, 'lk', 'bare', 'read')).toBeCloseTo(0.8)
@@ -102,39 +106,21 @@ describe('bench report: ratios over rounds', () => {
   })
 
   it('judges ratio targets by it', () => {
-    const contestants = [
-      { name: 'lk', targets: [{ scenario: 'read', versus: 'bare', atLeast: 0.75 }] },
-    ]
-    const shifted = [
-      { bare: { read: m(50_000) }, lk: { read: m(40_000) } },
-      { bare: { read: m(30_000) }, lk: { read: m(24_000) } },
-      { bare: { read: m(60_000) }, lk: { read: m(30_000) } },
-    ]
-    const [target] = checkTargets(contestants, summarize(shifted), shifted)
+    const [target] = checkTargets(readTarget(0.75), summarize(shifted), shifted)
     expect(target).toMatchObject({ goal: 'read: ≥ 0.75× bare', status: 'met' })
     expect(target?.value).toBeCloseTo(0.8)
-    const [missed] = checkTargets(
-      [{ name: 'lk', targets: [{ scenario: 'read', versus: 'bare', atLeast: 0.85 }] }],
-      summarize(shifted),
-      shifted,
-    )
+    const [missed] = checkTargets(readTarget(0.85), summarize(shifted), shifted)
     expect(missed?.status).toBe('missed')
   })
 
   it('reports the lowest and highest round of a ratio over several rounds', () => {
-    const contestants = [
-      { name: 'lk', targets: [{ scenario: 'read', versus: 'bare', atLeast: 0.75 }] },
-    ]
-    const shifted = [
-      { bare: { read: m(50_000) }, lk: { read: m(40_000) } },
-      { bare: { read: m(30_000) }, lk: { read: m(24_000) } },
-      { bare: { read: m(60_000) }, lk: { read: m(30_000) } },
-    ]
     expect(roundRatios(shifted, 'lk', 'bare', 'read')).toEqual([0.5, 0.8, 0.8])
-    const targets = checkTargets(contestants, summarize(shifted), shifted)
+    const targets = checkTargets(readTarget(0.75), summarize(shifted), shifted)
     expect(targets[0]?.spread).toEqual([0.5, 0.8])
     expect(
-      checkTargets(contestants, summarize([shifted[0] as Results]), [shifted[0] as Results])[0],
+      checkTargets(readTarget(0.75), summarize([shifted[0] as Results]), [
+        shifted[0] as Results,
+      ])[0],
     ).not.toHaveProperty('spread')
 
     const report = {
