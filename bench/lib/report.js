@@ -61,11 +61,19 @@ export function summarize(rounds) {
  * @returns {number | undefined}
  */
 export function pairedRatio(rounds, name, versus, scenario, field = 'rps') {
-  const ratios = roundRatios(rounds, name, versus, scenario, field)
-  if (ratios.length === 0) return undefined
-  const half = Math.floor(ratios.length / 2)
-  if (ratios.length % 2 === 1) return ratios[half]
-  return ((ratios[half - 1] ?? 0) + (ratios[half] ?? 0)) / 2
+  return median(roundRatios(rounds, name, versus, scenario, field))
+}
+
+/**
+ * The median of numbers sorted lowest first; undefined for none.
+ * @param {number[]} sorted
+ * @returns {number | undefined}
+ */
+function median(sorted) {
+  if (sorted.length === 0) return undefined
+  const half = Math.floor(sorted.length / 2)
+  if (sorted.length % 2 === 1) return sorted[half]
+  return ((sorted[half - 1] ?? 0) + (sorted[half] ?? 0)) / 2
 }
 
 /**
@@ -121,7 +129,7 @@ export function checkTargets(contestants, results, rounds) {
       }
       const goal = `${target.scenario}: ≥ ${target.atLeast}× ${target.versus}`
       const ratios = roundRatios(rounds, contestant.name, target.versus, target.scenario)
-      const value = pairedRatio(rounds, contestant.name, target.versus, target.scenario)
+      const value = median(ratios)
       if (!own || value === undefined) {
         checked.push({ ...base, goal, value: undefined, status: 'not run' })
         continue
