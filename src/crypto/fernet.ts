@@ -1,15 +1,19 @@
-import { createSecretKey, randomBytes, randomFillSync } from 'node:crypto'
-import { AesCbc } from './aes-cbc.js'
-import { HmacSha256 } from './hmac-sha256.js'
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  type KeyObject,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto'
 
 /**
  * Fernet tokens, byte-compatible with Python's `cryptography.fernet`.
  *
  * Layout: `0x80 | timestamp (u64 BE, seconds) | IV (16) | AES-128-CBC/PKCS7 ciphertext | HMAC-SHA256 (32)`,
  * the HMAC covering everything before it, the whole in url-safe base64 with `=` padding.
- * Everything is synchronous: a token costs microseconds, less than a hop to the thread pool.
- * Each key keeps its HMAC pads and AES contexts for its lifetime (see {@link AesCbc},
- * {@link HmacSha256}): creating crypto objects per token cost more than the crypto.
+ * Everything is synchronous: a token is too little work to be worth a hop to the thread pool.
  *
  * @see https://github.com/fernet/spec/blob/master/Spec.md
  * @module
@@ -66,13 +70,11 @@ export interface DecryptOptions {
   ttl?: number
 }
 
+/** A Fernet key's two halves. */
 interface KeyPair {
-  signing: HmacSha256
-  encryption: AesCbc
+  signing: KeyObject
+  encryption: KeyObject
 }
-
-/** Where the token starts in the buffers that hold it: the HMAC's inner pad goes first. */
-const TOKEN_START = HmacSha256.PREFIX_BYTES
 
 /**
  * Fernet with one or several keys (Python's `Fernet` and `MultiFernet` in one):
@@ -104,7 +106,7 @@ export class Fernet {
    */
   encrypt(plaintext: string | Uint8Array, timestamp: number = nowSeconds()): string {
     const message = typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext
-    return seal(this.#keys[0] as KeyPair, message, timestamp, takeIv())
+    return seal(this.#keys[0] as KeyPair, message, timestamp, randomBytes(IV_BYTES))
   }
 
   /**
@@ -113,19 +115,19 @@ export class Fernet {
    * than {@link MAX_CLOCK_SKEW_SECONDS} ahead. Never throws for any string.
    */
   decrypt(token: string, options: DecryptOptions = {}): FernetMessage | undefined {
-    const buffer = decodeToken(token)
-    if (!buffer) return undefined
+    const bytes = decodeToken(token)
+    if (!bytes) return undefined
     const timestamp =
-      buffer.readUInt32BE(TOKEN_START + TIMESTAMP_OFFSET) * 2 ** 32 +
-      buffer.readUInt32BE(TOKEN_START + TIMESTAMP_OFFSET + 4)
+      bytes.readUInt32BE(TIMESTAMP_OFFSET) * 2 ** 32 + bytes.readUInt32BE(TIMESTAMP_OFFSET + 4)
     const now = nowSeconds()
     if (timestamp > now + MAX_CLOCK_SKEW_SECONDS) return undefined
     if (options.ttl !== undefined && timestamp + options.ttl < now) return undefined
-    const signedEnd = buffer.length - HMAC_BYTES
+    const signed = bytes.subarray(0, bytes.length - HMAC_BYTES)
+    const mac = bytes.subarray(bytes.length - HMAC_BYTES)
     for (let keyIndex = 0; keyIndex < this.#keys.length; keyIndex++) {
       const key = this.#keys[keyIndex] as KeyPair
-      if (!key.signing.verify(buffer, signedEnd)) continue
-      const plaintext = decryptVerified(key, buffer)
+      if (!timingSafeEqual(sign(key, signed), mac)) continue
+      const plaintext = decryptVerified(key, bytes)
       return plaintext === undefined ? undefined : { plaintext, timestamp, keyIndex }
     }
     return undefined
@@ -154,60 +156,48 @@ function parseKey(key: string, index = 0): KeyPair {
   }
   const bytes = Buffer.from(key.replaceAll('+', '-').replaceAll('/', '_'), 'base64url')
   return {
-    signing: new HmacSha256(bytes.subarray(0, 16)),
-    encryption: new AesCbc(createSecretKey(bytes.subarray(16, 32))),
+    signing: createSecretKey(bytes.subarray(0, 16)),
+    encryption: createSecretKey(bytes.subarray(16, 32)),
   }
 }
 
 function seal(key: KeyPair, plaintext: Uint8Array, timestamp: number, iv: Uint8Array): string {
-  const cipherLength = (Math.floor(plaintext.length / BLOCK_BYTES) + 1) * BLOCK_BYTES
-  const signedEnd = TOKEN_START + CIPHERTEXT_OFFSET + cipherLength
-  // One buffer for the token and, in front of it, the HMAC's inner pad; the
-  // ciphertext region first holds the padded plaintext for the cipher.
-  const buffer = Buffer.allocUnsafe(signedEnd + HMAC_BYTES)
-  buffer[TOKEN_START] = VERSION
-  buffer.writeUInt32BE(Math.floor(timestamp / 2 ** 32), TOKEN_START + TIMESTAMP_OFFSET)
-  buffer.writeUInt32BE(timestamp % 2 ** 32, TOKEN_START + TIMESTAMP_OFFSET + 4)
-  buffer.set(iv, TOKEN_START + IV_OFFSET)
-  const blocks = buffer.subarray(TOKEN_START + CIPHERTEXT_OFFSET, signedEnd)
-  blocks.set(plaintext)
-  blocks.fill(cipherLength - plaintext.length, plaintext.length) // PKCS7
-  blocks.set(key.encryption.encrypt(iv, blocks))
-  key.signing.sign(buffer, signedEnd)
-  return toBase64(buffer.subarray(TOKEN_START))
+  const header = Buffer.alloc(IV_OFFSET)
+  header[0] = VERSION
+  header.writeUInt32BE(Math.floor(timestamp / 2 ** 32), TIMESTAMP_OFFSET)
+  header.writeUInt32BE(timestamp % 2 ** 32, TIMESTAMP_OFFSET + 4)
+  const cipher = createCipheriv('aes-128-cbc', key.encryption, iv)
+  const signed = Buffer.concat([header, iv, cipher.update(plaintext), cipher.final()])
+  return toBase64(Buffer.concat([signed, sign(key, signed)]))
 }
 
-/**
- * The token's bytes, after {@link TOKEN_START} free bytes, when its encoding
- * and framing are valid (version, length, whole blocks).
- */
+function sign(key: KeyPair, signed: Buffer): Buffer {
+  return createHmac('sha256', key.signing).update(signed).digest()
+}
+
+/** The token's bytes when its encoding and framing are valid (version, length, whole blocks). */
 function decodeToken(token: string): Buffer | undefined {
   if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return undefined
-  const padded = token.endsWith('=')
   // Padded tokens are whole quanta; unpadded ones may not end on a lone sextet.
-  if (padded ? token.length % 4 !== 0 : token.length % 4 === 1) return undefined
-  const unpadded = padded ? token.indexOf('=') : token.length
-  const length = Math.floor((unpadded * 3) / 4)
-  if (length < MIN_TOKEN_BYTES || (length - CIPHERTEXT_OFFSET - HMAC_BYTES) % BLOCK_BYTES !== 0) {
+  if (token.endsWith('=') ? token.length % 4 !== 0 : token.length % 4 === 1) return undefined
+  const bytes = Buffer.from(token, 'base64url')
+  const blocks = bytes.length - CIPHERTEXT_OFFSET - HMAC_BYTES
+  if (bytes.length < MIN_TOKEN_BYTES || blocks % BLOCK_BYTES !== 0 || bytes[0] !== VERSION) {
     return undefined
   }
-  const buffer = Buffer.allocUnsafe(TOKEN_START + length)
-  if (buffer.write(token, TOKEN_START, 'base64url') !== length || buffer[TOKEN_START] !== VERSION)
-    return undefined
-  return buffer
+  return bytes
 }
 
-/** Decrypts a verified token (after {@link TOKEN_START}); `undefined` on bad PKCS7 padding. */
-function decryptVerified(key: KeyPair, buffer: Buffer): Buffer | undefined {
-  const iv = buffer.subarray(TOKEN_START + IV_OFFSET, TOKEN_START + CIPHERTEXT_OFFSET)
-  const ciphertext = buffer.subarray(TOKEN_START + CIPHERTEXT_OFFSET, buffer.length - HMAC_BYTES)
-  const padded = key.encryption.decrypt(iv, ciphertext)
-  const pad = padded[padded.length - 1] ?? 0
-  if (pad < 1 || pad > BLOCK_BYTES) return undefined
-  for (let i = padded.length - pad; i < padded.length; i++) {
-    if (padded[i] !== pad) return undefined
+/** Decrypts a verified token; `undefined` on bad PKCS7 padding. */
+function decryptVerified(key: KeyPair, bytes: Buffer): Buffer | undefined {
+  const iv = bytes.subarray(IV_OFFSET, CIPHERTEXT_OFFSET)
+  const ciphertext = bytes.subarray(CIPHERTEXT_OFFSET, bytes.length - HMAC_BYTES)
+  const decipher = createDecipheriv('aes-128-cbc', key.encryption, iv)
+  try {
+    return Buffer.concat([decipher.update(ciphertext), decipher.final()])
+  } catch {
+    return undefined
   }
-  return padded.subarray(0, padded.length - pad)
 }
 
 function nowSeconds(): number {
@@ -219,19 +209,4 @@ function toBase64(bytes: Buffer): string {
   const text = bytes.toString('base64url')
   const remainder = bytes.length % 3
   return remainder === 0 ? text : remainder === 1 ? `${text}==` : `${text}=`
-}
-
-// IVs come from a pool refilled 4 KiB at a time: one 16-byte randomFillSync
-// costs ~20x more than a copy. Each byte is handed out once; IVs are public anyway.
-const ivPool = Buffer.alloc(4096)
-let ivOffset = ivPool.length
-
-function takeIv(): Buffer {
-  if (ivOffset + IV_BYTES > ivPool.length) {
-    randomFillSync(ivPool)
-    ivOffset = 0
-  }
-  const iv = ivPool.subarray(ivOffset, ivOffset + IV_BYTES)
-  ivOffset += IV_BYTES
-  return iv
 }
