@@ -16,8 +16,8 @@ export function newSessionId(): string {
 /** Whether a client-supplied value has the shape of an id we could have minted. */
 export function isWellFormedSessionId(value: string): boolean {
   if (value.length !== ID_LENGTH) return false
-  // A table lookup per character: a third of the instructions of the equivalent
-  // regular expression, which every request with a cookie runs.
+  // A table lookup per character rather than a regular expression: every
+  // request with a cookie runs this.
   for (let i = 0; i < ID_LENGTH; i++) if (BASE64URL[value.charCodeAt(i)] !== 1) return false
   return true
 }
