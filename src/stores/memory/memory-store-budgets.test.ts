@@ -72,10 +72,14 @@ describe('MemoryStore budgets', () => {
     await store.close()
   })
 
-  it('rejects a bad maxUserEntries with a coded error', () => {
-    for (const maxUserEntries of [0, 2.5, -1, Number.NaN])
-      expect(() => new MemoryStore({ maxUserEntries })).toThrow(
+  it('rejects a bad maxEntries or maxUserEntries with a coded error', () => {
+    for (const bound of [0, 2.5, -1, Number.NaN, 2 ** 32]) {
+      expect(() => new MemoryStore({ maxEntries: bound })).toThrow(
         expect.objectContaining({ code: 'LATCHKEY_CONFIG' }),
       )
+      expect(() => new MemoryStore({ maxUserEntries: bound })).toThrow(
+        expect.objectContaining({ code: 'LATCHKEY_CONFIG' }),
+      )
+    }
   })
 })

@@ -227,8 +227,11 @@ export class MemoryStore implements SessionStore {
 
 function positiveInteger(name: string, value: number | undefined): number {
   const bound = value ?? 100_000
-  if (!Number.isInteger(bound) || bound < 1) {
-    throw new SessionConfigError(`${name} must be a positive integer, got ${String(value)}`)
+  // 2 ** 32 - 1 is the longest array there is: lru-cache reserves arrays of the bound's length.
+  if (!Number.isInteger(bound) || bound < 1 || bound > 2 ** 32 - 1) {
+    throw new SessionConfigError(
+      `${name} must be a positive integer up to 2 ** 32 - 1, got ${String(value)}`,
+    )
   }
   return bound
 }
