@@ -198,16 +198,16 @@ export class MemoryStore implements SessionStore {
     const userId = record.userId
     const now = Date.now()
     const expiresAt = Math.min(record.expiresAt, now + ttlSeconds * 1000)
+    const cache = userId === undefined ? this.#anonymous : this.#signedIn
     // A session that logs in or out changes budget.
-    const [cache, other] =
-      userId === undefined ? [this.#anonymous, this.#signedIn] : [this.#signedIn, this.#anonymous]
-    other.delete(key)
+    const other = userId === undefined ? this.#signedIn : this.#anonymous
+    if (other.size > 0) other.delete(key)
     if (!(expiresAt > now)) {
       cache.delete(key)
       return
     }
     const entry: Entry = { record: cloneRecord(record), lastSeenAt: record.lastSeenAt, expiresAt }
-    cache.set(key, entry, { ttl: expiresAt - now })
+    cache.set(key, entry, { ttl: expiresAt - now, start: now })
     if (userId !== undefined) {
       const keys = this.#byUser.get(userId)
       if (keys) keys.add(key)
