@@ -92,7 +92,7 @@ export class MemoryStore implements SessionStore {
   }
 
   async get(key: string): Promise<SessionRecord | undefined> {
-    return this.#read(this.#anonymous.get(key) ?? this.#signedIn.get(key))
+    return this.#read(this.#use(key))
   }
 
   async set(key: string, record: SessionRecord, ttlSeconds: number): Promise<void> {
@@ -100,8 +100,7 @@ export class MemoryStore implements SessionStore {
   }
 
   async delete(key: string): Promise<void> {
-    this.#anonymous.delete(key)
-    this.#signedIn.delete(key)
+    this.#remove(key)
   }
 
   async touch(
@@ -162,10 +161,10 @@ export class MemoryStore implements SessionStore {
 
   #lease(key: string, release: () => void): StoreLease {
     return {
-      record: this.#read(this.#anonymous.get(key) ?? this.#signedIn.get(key)),
+      record: this.#read(this.#use(key)),
       commit: async (change?: LeaseChange) => {
         try {
-          if (change?.type === 'delete') await this.delete(key)
+          if (change?.type === 'delete') this.#remove(key)
           else if (change?.type === 'set') {
             if (!this.#cacheOf(key)) return false
             this.#write(key, change.record, change.ttlSeconds)
@@ -178,11 +177,21 @@ export class MemoryStore implements SessionStore {
     }
   }
 
+  /** The live entry under `key`, marked most recently used. */
+  #use(key: string): Entry | undefined {
+    return this.#anonymous.get(key) ?? this.#signedIn.get(key)
+  }
+
   /** The cache holding a live entry under `key`, without marking it used. */
   #cacheOf(key: string): Cache | undefined {
     if (this.#anonymous.has(key)) return this.#anonymous
     if (this.#signedIn.has(key)) return this.#signedIn
     return undefined
+  }
+
+  #remove(key: string): void {
+    this.#anonymous.delete(key)
+    this.#signedIn.delete(key)
   }
 
   #read(entry: Entry | undefined): SessionRecord | undefined {
