@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { hashSessionId, newSessionId } from '../../crypto/ids.js'
 import { storeConformance } from '../../testing/index.js'
 import { MemoryStore } from './memory-store.js'
@@ -34,6 +34,22 @@ describe('MemoryStore', () => {
     await new Promise((resolve) => setTimeout(resolve, 500))
     expect(store.size).toBe(0)
     await store.close()
+  })
+
+  it('starts and stops where timers are numbers without unref (Cloudflare Workers)', async () => {
+    const nodeSetInterval = globalThis.setInterval
+    vi.stubGlobal('setInterval', (handler: () => void, ms: number) =>
+      Number(nodeSetInterval(handler, ms)),
+    )
+    try {
+      const store = new MemoryStore({ sweepInterval: 0.05 })
+      await store.set('k', record(10), 1)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(store.size).toBe(0)
+      await store.close()
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   it('evicts the least recently used entry past maxEntries', async () => {

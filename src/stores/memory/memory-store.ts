@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache'
 import { SessionConfigError } from '../../core/errors.js'
 import { KeyedMutex } from '../../core/keyed-mutex.js'
 import { cloneRecord } from '../../core/record.js'
@@ -19,29 +20,37 @@ export interface MemoryStoreOptions {
    */
   sweepInterval?: number
   /**
-   * Most sessions kept; past it the least recently used one is evicted.
+   * Most sessions without a user (no `userId`) kept; past it the least
+   * recently used of them is evicted. Sessions with a user have their own
+   * budget, `maxUserEntries`, so anonymous traffic never evicts them.
    * @default 100000
    */
   maxEntries?: number
+  /**
+   * Most sessions with a user (`userId` set, i.e. logged in) kept; past it the
+   * least recently used of them is evicted, never an anonymous one.
+   * @default 100000
+   */
+  maxUserEntries?: number
 }
 
 interface Entry {
-  readonly key: string
   /** A deep copy of the record: stored data never shares objects with callers. */
-  record: SessionRecord
+  readonly record: SessionRecord
   lastSeenAt: number
   expiresAt: number
-  userId: string | undefined
-  /** The neighbours in least-recently-used order. */
-  older: Entry | undefined
-  newer: Entry | undefined
 }
+
+type Cache = LRUCache<string, Entry>
+
+const clock = { now: () => Date.now() }
 
 /**
  * Sessions in this process's memory (original `InMemory`): for development,
  * tests and single-process apps. O(1) reads and writes, expiry honoured on
- * read, a periodic sweep, and a least-recently-used bound on size. Sessions
- * are lost on restart and not shared between processes.
+ * read, a periodic sweep, and least-recently-used bounds on size, one for
+ * sessions without a user and one for sessions with a user. Sessions are lost
+ * on restart and not shared between processes.
  *
  * @example
  * ```ts
@@ -50,20 +59,14 @@ interface Entry {
  */
 export class MemoryStore implements SessionStore {
   readonly name: string = 'memory'
-  readonly #entries = new Map<string, Entry>()
-  // Recency is a list through the entries, not the Map's insertion order: moving
-  // an entry to the front is a few pointer writes, where re-inserting it in the
-  // Map is a delete, a set and, as deleted slots pile up, a rehash (every read).
-  #oldest: Entry | undefined
-  #newest: Entry | undefined
+  readonly #anonymous: Cache
+  readonly #signedIn: Cache
   readonly #byUser = new Map<string, Set<string>>()
   readonly #locks = new KeyedMutex()
-  readonly #maxEntries: number
-  #timer: NodeJS.Timeout | undefined
+  #timer: ReturnType<typeof setInterval> | undefined
 
   constructor(options: MemoryStoreOptions = {}) {
     const sweepInterval = options.sweepInterval ?? 60
-    const maxEntries = options.maxEntries ?? 100_000
     if (
       typeof sweepInterval !== 'number' ||
       !(sweepInterval > 0) ||
@@ -73,23 +76,23 @@ export class MemoryStore implements SessionStore {
         `sweepInterval must be a positive number of seconds, got ${String(sweepInterval)}`,
       )
     }
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-      throw new SessionConfigError(
-        `maxEntries must be a positive integer, got ${String(maxEntries)}`,
-      )
-    }
-    this.#maxEntries = maxEntries
+    this.#anonymous = newCache(positiveInteger('maxEntries', options.maxEntries))
+    this.#signedIn = newCache(
+      positiveInteger('maxUserEntries', options.maxUserEntries),
+      (entry, key) => this.#unindex(entry, key),
+    )
     this.#timer = setInterval(() => this.sweep(), sweepInterval * 1000)
-    this.#timer.unref()
+    // Cloudflare Workers' timers are numbers, without unref.
+    this.#timer.unref?.()
   }
 
   /** Number of entries held, expired ones not yet swept included. */
   get size(): number {
-    return this.#entries.size
+    return this.#anonymous.size + this.#signedIn.size
   }
 
   async get(key: string): Promise<SessionRecord | undefined> {
-    return this.#read(key)
+    return this.#read(this.#use(key))
   }
 
   async set(key: string, record: SessionRecord, ttlSeconds: number): Promise<void> {
@@ -105,10 +108,14 @@ export class MemoryStore implements SessionStore {
     times: Pick<SessionRecord, 'lastSeenAt' | 'expiresAt'>,
     ttlSeconds: number,
   ): Promise<boolean> {
-    const entry = this.#live(key)
-    if (!entry) return false
+    const cache = this.#cacheOf(key)
+    const entry = cache?.get(key)
+    if (!cache || !entry) return false
+    const now = Date.now()
     entry.lastSeenAt = times.lastSeenAt
-    entry.expiresAt = Math.min(times.expiresAt, Date.now() + ttlSeconds * 1000)
+    entry.expiresAt = Math.min(times.expiresAt, now + ttlSeconds * 1000)
+    if (entry.expiresAt > now) cache.set(key, entry, { ttl: entry.expiresAt - now })
+    else cache.delete(key)
     return true
   }
 
@@ -122,7 +129,7 @@ export class MemoryStore implements SessionStore {
   async listByUser(userId: string): Promise<IndexedSession[]> {
     const sessions: IndexedSession[] = []
     for (const key of this.#byUser.get(userId) ?? []) {
-      const record = this.#read(key, false)
+      const record = this.#read(this.#signedIn.peek(key))
       if (record) sessions.push({ key, record })
     }
     return sessions
@@ -132,23 +139,18 @@ export class MemoryStore implements SessionStore {
     const deleted: string[] = []
     for (const key of [...(this.#byUser.get(userId) ?? [])]) {
       if (key === options.exceptKey) continue
-      if (this.#live(key)) deleted.push(key)
-      this.#remove(key)
+      if (this.#signedIn.has(key)) deleted.push(key)
+      this.#signedIn.delete(key)
     }
     return deleted
   }
 
   /** Deletes every expired entry now; returns how many. Runs by itself every `sweepInterval`. */
   sweep(): number {
-    const now = Date.now()
-    let swept = 0
-    for (const [key, entry] of this.#entries) {
-      if (entry.expiresAt <= now) {
-        this.#remove(key)
-        swept++
-      }
-    }
-    return swept
+    const before = this.size
+    this.#anonymous.purgeStale()
+    this.#signedIn.purgeStale()
+    return before - this.size
   }
 
   /** Stops the sweep timer. The data stays readable. */
@@ -159,12 +161,12 @@ export class MemoryStore implements SessionStore {
 
   #lease(key: string, release: () => void): StoreLease {
     return {
-      record: this.#read(key),
+      record: this.#read(this.#use(key)),
       commit: async (change?: LeaseChange) => {
         try {
           if (change?.type === 'delete') this.#remove(key)
           else if (change?.type === 'set') {
-            if (!this.#live(key)) return false
+            if (!this.#cacheOf(key)) return false
             this.#write(key, change.record, change.ttlSeconds)
           }
           return true
@@ -175,20 +177,25 @@ export class MemoryStore implements SessionStore {
     }
   }
 
-  #live(key: string): Entry | undefined {
-    const entry = this.#entries.get(key)
-    if (!entry) return undefined
-    if (entry.expiresAt <= Date.now()) {
-      this.#remove(key)
-      return undefined
-    }
-    return entry
+  /** The live entry under `key`, marked most recently used. */
+  #use(key: string): Entry | undefined {
+    return this.#anonymous.get(key) ?? this.#signedIn.get(key)
   }
 
-  #read(key: string, markUsed = true): SessionRecord | undefined {
-    const entry = this.#live(key)
+  /** The cache holding a live entry under `key`, without marking it used. */
+  #cacheOf(key: string): Cache | undefined {
+    if (this.#anonymous.has(key)) return this.#anonymous
+    if (this.#signedIn.has(key)) return this.#signedIn
+    return undefined
+  }
+
+  #remove(key: string): void {
+    this.#anonymous.delete(key)
+    this.#signedIn.delete(key)
+  }
+
+  #read(entry: Entry | undefined): SessionRecord | undefined {
     if (!entry) return undefined
-    if (markUsed) this.#markUsed(entry)
     const record = cloneRecord(entry.record)
     // Touch changes the times without rewriting the record.
     record.lastSeenAt = entry.lastSeenAt
@@ -198,73 +205,50 @@ export class MemoryStore implements SessionStore {
 
   #write(key: string, record: SessionRecord, ttlSeconds: number): void {
     const userId = record.userId
-    const stored = cloneRecord(record)
-    const expiresAt = Math.min(record.expiresAt, Date.now() + ttlSeconds * 1000)
-    let entry = this.#entries.get(key)
-    if (entry) {
-      if (entry.userId !== userId) this.#unindex(entry)
-      entry.record = stored
-      entry.lastSeenAt = record.lastSeenAt
-      entry.expiresAt = expiresAt
-      entry.userId = userId
-      this.#markUsed(entry)
-    } else {
-      entry = {
-        key,
-        record: stored,
-        lastSeenAt: record.lastSeenAt,
-        expiresAt,
-        userId,
-        older: undefined,
-        newer: undefined,
-      }
-      this.#entries.set(key, entry)
-      this.#append(entry)
+    const now = Date.now()
+    const expiresAt = Math.min(record.expiresAt, now + ttlSeconds * 1000)
+    const cache = userId === undefined ? this.#anonymous : this.#signedIn
+    // A session that logs in or out changes budget.
+    const other = userId === undefined ? this.#signedIn : this.#anonymous
+    if (other.size > 0) other.delete(key)
+    if (!(expiresAt > now)) {
+      cache.delete(key)
+      return
     }
+    const entry: Entry = { record: cloneRecord(record), lastSeenAt: record.lastSeenAt, expiresAt }
+    cache.set(key, entry, { ttl: expiresAt - now, start: now })
     if (userId !== undefined) {
       const keys = this.#byUser.get(userId)
       if (keys) keys.add(key)
       else this.#byUser.set(userId, new Set([key]))
     }
-    while (this.#entries.size > this.#maxEntries && this.#oldest) this.#remove(this.#oldest.key)
   }
 
-  /** Moves an entry to the most recently used end. */
-  #markUsed(entry: Entry): void {
-    if (entry === this.#newest) return
-    this.#unlink(entry)
-    this.#append(entry)
+  /** Drops a signed-in entry's key from its user's index when it leaves its cache. */
+  #unindex(entry: Entry, key: string): void {
+    const userId = entry.record.userId
+    if (userId === undefined) return
+    const keys = this.#byUser.get(userId)
+    keys?.delete(key)
+    if (keys?.size === 0) this.#byUser.delete(userId)
   }
+}
 
-  /** Links an entry that is in no list at the most recently used end. */
-  #append(entry: Entry): void {
-    entry.older = this.#newest
-    entry.newer = undefined
-    if (this.#newest) this.#newest.newer = entry
-    else this.#oldest = entry
-    this.#newest = entry
+function positiveInteger(name: string, value: number | undefined): number {
+  const bound = value ?? 100_000
+  // 2 ** 32 - 1 is the longest array there is: lru-cache reserves arrays of the bound's length.
+  if (!Number.isInteger(bound) || bound < 1 || bound > 2 ** 32 - 1) {
+    throw new SessionConfigError(
+      `${name} must be a positive integer up to 2 ** 32 - 1, got ${String(value)}`,
+    )
   }
+  return bound
+}
 
-  #unlink(entry: Entry): void {
-    if (entry.older) entry.older.newer = entry.newer
-    else this.#oldest = entry.newer
-    if (entry.newer) entry.newer.older = entry.older
-    else this.#newest = entry.older
-  }
-
-  /** Drops an entry's key from its user's index. */
-  #unindex(entry: Entry): void {
-    if (entry.userId === undefined) return
-    const keys = this.#byUser.get(entry.userId)
-    keys?.delete(entry.key)
-    if (keys?.size === 0) this.#byUser.delete(entry.userId)
-  }
-
-  #remove(key: string): void {
-    const entry = this.#entries.get(key)
-    if (!entry) return
-    this.#entries.delete(key)
-    this.#unlink(entry)
-    this.#unindex(entry)
-  }
+function newCache(max: number, dispose?: (entry: Entry, key: string) => void): Cache {
+  // Expiry is judged on the clock that records' times use; a resolution of 0
+  // reads it on every check instead of caching it behind a timer.
+  const options: LRUCache.Options<string, Entry, unknown> = { max, perf: clock, ttlResolution: 0 }
+  if (dispose) options.dispose = dispose
+  return new LRUCache(options)
 }
