@@ -1,6 +1,7 @@
 import { SessionConfigError } from '../../core/errors.js'
 import { KeyedMutex } from '../../core/keyed-mutex.js'
 import { cloneRecord } from '../../core/record.js'
+import { MAX_TIMER_SECONDS, seconds } from '../../core/seconds.js'
 import type {
   IndexedSession,
   LeaseChange,
@@ -62,17 +63,10 @@ export class MemoryStore implements SessionStore {
   #timer: NodeJS.Timeout | undefined
 
   constructor(options: MemoryStoreOptions = {}) {
-    const sweepInterval = options.sweepInterval ?? 60
+    const sweepInterval = seconds(options.sweepInterval ?? 60, 'sweepInterval', {
+      max: MAX_TIMER_SECONDS,
+    })
     const maxEntries = options.maxEntries ?? 100_000
-    if (
-      typeof sweepInterval !== 'number' ||
-      !(sweepInterval > 0) ||
-      !Number.isFinite(sweepInterval)
-    ) {
-      throw new SessionConfigError(
-        `sweepInterval must be a positive number of seconds, got ${String(sweepInterval)}`,
-      )
-    }
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
       throw new SessionConfigError(
         `maxEntries must be a positive integer, got ${String(maxEntries)}`,
