@@ -14,7 +14,7 @@ beforeAll(async () => {
   await app.register(latchkey(sessions))
   app.get('/inc', async (req) =>
     req.session.withLock((s) => {
-      s.set('n', (s.get('n') ?? 0) + 1)
+      s.set('n', Number(s.get('n') ?? 0) + 1)
       return { n: s.get('n') }
     }),
   )
