@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MemoryStore } from '../stores/memory/index.js'
+import { PostgresStore } from '../stores/postgres/index.js'
+import { RedisStore } from '../stores/redis/index.js'
 import { Sessions } from './manager.js'
 import type { SessionsOptions } from './options.js'
 import { MAX_SECONDS, MAX_TIMER_SECONDS } from './seconds.js'
@@ -68,6 +70,25 @@ describe('option validation', () => {
 
   it("gives a plain Sessions no separate anonymous lifetime: its ttl is every session's", () => {
     expect(new Sessions({ store, ttl: 60 }).options.anonymousTtlMs).toBeUndefined()
+  })
+
+  it("bounds the stores' timer options by MAX_TIMER_SECONDS, with the same validator", () => {
+    const over = MAX_TIMER_SECONDS + 1
+    const redis = { call: async () => null }
+    const postgres = { query: async () => ({ rows: [] }) }
+    for (const make of [
+      () => new MemoryStore({ sweepInterval: over }),
+      () => new RedisStore({ client: redis, commandTimeout: over }),
+      () => new RedisStore({ client: redis, lockRetryDelay: over }),
+      () => new PostgresStore({ client: postgres, queryTimeout: over }),
+      () => new PostgresStore({ client: postgres, sweepInterval: over }),
+    ])
+      expect(make).toThrow(
+        expect.objectContaining({
+          code: 'LATCHKEY_CONFIG',
+          message: expect.stringContaining(`to ${MAX_TIMER_SECONDS}, got ${over}`),
+        }),
+      )
   })
 
   it('rejects a missing store', () => {
