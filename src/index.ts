@@ -40,6 +40,7 @@ export {
 export { Sessions } from './core/manager.js'
 export type { CookieOptions, ErrorReporter, SessionsOptions } from './core/options.js'
 export type { Register, RegisteredData } from './core/register.js'
+export { MAX_SECONDS, MAX_TIMER_SECONDS } from './core/seconds.js'
 export { LockedSession, type RequestInfo, Session } from './core/session.js'
 export type {
   AnyStore,

@@ -1,5 +1,6 @@
 import { SessionUsageError } from '../core/errors.js'
-import { assertJson } from '../core/json.js'
+import { assertJson, assertWellFormed } from '../core/json.js'
+import { seconds } from '../core/seconds.js'
 import {
   type RequestInfo,
   Session,
@@ -12,9 +13,9 @@ import type { ResolvedAuthOptions } from './options.js'
 /** Options of {@link AuthSession.login}. */
 export interface LoginOptions {
   /**
-   * Idle timeout of this login in seconds (a positive integer): the session
-   * ends after this long without activity, in the store and in the cookie.
-   * Kept for every later write of the session.
+   * Idle timeout of this login in whole seconds, from 1 to `MAX_SECONDS`
+   * (100 years): the session ends after this long without activity, in the
+   * store and in the cookie. Kept for every later write of the session.
    * @default the manager's `ttl`
    */
   duration?: number
@@ -40,14 +41,8 @@ function checkLoginOptions(options: unknown): LoginOptions {
   if (typeof options !== 'object' || options === null)
     throw new SessionUsageError('login() options must be an object')
   const { duration, rememberMe, keepData } = options as Record<string, unknown>
-  if (
-    duration !== undefined &&
-    (typeof duration !== 'number' || !Number.isSafeInteger(duration) || duration < 1)
-  ) {
-    throw new SessionUsageError(
-      `login() duration must be a positive integer number of seconds, got ${String(duration)}`,
-    )
-  }
+  if (duration !== undefined)
+    seconds(duration, 'login() duration', { min: 1, integer: true }, SessionUsageError)
   for (const [name, value] of [
     ['rememberMe', rememberMe],
     ['keepData', keepData],
@@ -116,6 +111,7 @@ export class AuthSession<
       throw new SessionUsageError(
         `the userId option must return a non-empty string, got ${String(userId)}`,
       )
+    assertWellFormed(userId, 'the user id')
     const stored = structuredClone(user)
     const userAgent = this.#auth.recordUserAgent
       ? this.userAgent?.slice(0, MAX_USER_AGENT_LENGTH)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { MAX_SECONDS } from '../core/seconds.js'
 import { MemoryStore } from '../stores/memory/index.js'
 import { AuthSessions } from './auth-sessions.js'
 
@@ -18,6 +19,59 @@ describe('AuthSessions options', () => {
     expect(() => new AuthSessions({ store, recordUserAgent: 1 as unknown as boolean })).toThrow(
       expect.objectContaining({ code: 'LATCHKEY_CONFIG' }),
     )
+  })
+
+  it('gives sessions without a user one day, or ttl when shorter, unless anonymousTtl says', () => {
+    expect(new AuthSessions({ store }).options.anonymousTtlMs).toBe(86_400_000)
+    expect(new AuthSessions({ store, ttl: 600 }).options.anonymousTtlMs).toBe(600_000)
+    expect(new AuthSessions({ store, anonymousTtl: 300 }).options.anonymousTtlMs).toBe(300_000)
+  })
+
+  it.each([
+    ['0', 0],
+    ['longer than ttl', 601],
+    ['not a number', '60'],
+  ])('rejects an anonymousTtl %s with LATCHKEY_CONFIG', (_what, anonymousTtl) => {
+    expect(
+      () => new AuthSessions({ store, ttl: 600, anonymousTtl: anonymousTtl as number }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'LATCHKEY_CONFIG',
+        message: expect.stringContaining('anonymousTtl'),
+      }),
+    )
+  })
+
+  it.each([
+    ['over MAX_SECONDS', MAX_SECONDS + 1],
+    ['Number.MAX_SAFE_INTEGER', Number.MAX_SAFE_INTEGER],
+    ['not whole', 1.5],
+    ['0', 0],
+  ])('rejects a login duration %s with LATCHKEY_USAGE at the call', async (_what, duration) => {
+    const auth = new AuthSessions({ store, warnLock: false })
+    await expect(auth.open({ cookie: undefined }).login('ada', { duration })).rejects.toMatchObject(
+      {
+        code: 'LATCHKEY_USAGE',
+        message: expect.stringContaining('login() duration'),
+      },
+    )
+  })
+
+  it('rejects a user id with a lone surrogate, at login and in the per-user calls', async () => {
+    const auth = new AuthSessions({ store, warnLock: false })
+    await expect(auth.open({ cookie: undefined }).login('ada\ud800')).rejects.toMatchObject({
+      code: 'LATCHKEY_USAGE',
+    })
+    const byEmail = new AuthSessions<Record<string, never>, { id: number }>({
+      store,
+      warnLock: false,
+      userId: (user) => `user-\udc00${user.id}`,
+    })
+    await expect(byEmail.open({ cookie: undefined }).login({ id: 1 })).rejects.toMatchObject({
+      code: 'LATCHKEY_USAGE',
+    })
+    await expect(auth.listSessions('\ud800')).rejects.toMatchObject({ code: 'LATCHKEY_USAGE' })
+    await expect(auth.logoutEverywhere('\ud800')).rejects.toMatchObject({ code: 'LATCHKEY_USAGE' })
   })
 
   it('derives the indexed user id with the userId option', async () => {

@@ -1,5 +1,7 @@
 import { SessionUsageError } from '../core/errors.js'
+import { assertWellFormed } from '../core/json.js'
 import { Sessions } from '../core/manager.js'
+import type { ResolvedOptions, SessionsOptions } from '../core/options.js'
 import { isLive } from '../core/record.js'
 import type { RequestInfo } from '../core/session.js'
 import type { SessionData } from '../core/store.js'
@@ -8,6 +10,7 @@ import { AuthSession } from './auth-session.js'
 import {
   type AuthSessionsOptions,
   type ResolvedAuthOptions,
+  resolveAnonymousTtl,
   resolveAuthOptions,
 } from './options.js'
 
@@ -47,6 +50,7 @@ async function keyOf(reference: SessionReference | undefined): Promise<string | 
 function checkUserId(userId: unknown): string {
   if (typeof userId !== 'string' || userId.length === 0)
     throw new SessionUsageError(`userId must be a non-empty string, got ${String(userId)}`)
+  assertWellFormed(userId, 'userId')
   return userId
 }
 
@@ -143,6 +147,12 @@ export class AuthSessions<
     this.context.storage.indexed()
     const exceptKey = await keyOf(options.except)
     return this.context.storage.deleteByUser(userId, exceptKey)
+  }
+
+  protected override resolve(options: SessionsOptions): ResolvedOptions {
+    const resolved = super.resolve(options)
+    const { anonymousTtl } = options as AuthSessionsOptions<never>
+    return { ...resolved, anonymousTtlMs: resolveAnonymousTtl(anonymousTtl, resolved.ttlMs) }
   }
 
   protected override defaults(): { name: string; cookieName: string } {

@@ -1,5 +1,6 @@
 import { SessionConfigError, SessionUsageError } from '../core/errors.js'
 import type { SessionsOptions } from '../core/options.js'
+import { seconds } from '../core/seconds.js'
 
 /** Options of `AuthSessions`: those of `Sessions`, plus how users are indexed. */
 export interface AuthSessionsOptions<User = unknown> extends SessionsOptions {
@@ -20,6 +21,21 @@ export interface AuthSessionsOptions<User = unknown> extends SessionsOptions {
    * @default true
    */
   recordUserAgent?: boolean
+  /**
+   * Idle timeout, in seconds, of a session nobody has logged into yet: the
+   * pre-login state an app keeps (a return URL, an OAuth `state`, a cart
+   * kept with `keepData`). Logging in switches the session to `ttl` (or the
+   * login's `duration`). Shorter than `ttl` so that cookie-less clients that
+   * make the app write a session cannot fill a server store for a month;
+   * see docs/stores.md, "Bounding an anonymous flood". At most `ttl`.
+   * (A plain `Sessions` has no users: its `ttl` is this lifetime.)
+   * @default min(86400, ttl) (one day)
+   * @example
+   * ```ts
+   * new AuthSessions({ store, ttl: 14 * 86400, anonymousTtl: 3600 })
+   * ```
+   */
+  anonymousTtl?: number
 }
 
 /** Auth options after defaults and validation. */
@@ -35,6 +51,14 @@ function defaultUserId(user: unknown): string {
   throw new SessionUsageError(
     'the user passed to login() has no string or number `id`; give AuthSessions a `userId` option that derives one',
   )
+}
+
+const DEFAULT_ANONYMOUS_TTL = 86_400
+
+/** The idle timeout of a session without a user, in ms; throws `SessionConfigError`. */
+export function resolveAnonymousTtl(anonymousTtl: unknown, ttlMs: number): number {
+  if (anonymousTtl === undefined) return Math.min(DEFAULT_ANONYMOUS_TTL * 1000, ttlMs)
+  return seconds(anonymousTtl, 'anonymousTtl', { min: 1, max: ttlMs / 1000 }) * 1000
 }
 
 /** Validates the auth-specific options; throws `SessionConfigError`. */

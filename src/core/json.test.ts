@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { assertJson, cloneJson } from './json.js'
+import { assertEntry, assertJson, assertWellFormed, cloneJson } from './json.js'
 
 describe('assertJson', () => {
   it('accepts JSON values', () => {
@@ -20,10 +20,61 @@ describe('assertJson', () => {
     )
   })
 
+  it('accepts well-formed strings, surrogate pairs included', () => {
+    expect(() => assertJson({ 'k😀': ['😀', 'é', '\u0000'] }, 'v')).not.toThrow()
+  })
+
+  it.each([
+    ['a lone high surrogate', '\ud800'],
+    ['a lone low surrogate', 'a\udc00b'],
+    ['a nested lone surrogate', { list: [{ name: 'x\ud83d' }] }],
+    ['a lone surrogate in an object key', { '\udfff': 1 }],
+    ['a lone surrogate in a nested key', [{ ok: { 'k\ud800': true } }]],
+  ])('rejects %s with LATCHKEY_USAGE naming the path', (_what, value) => {
+    expect(() => assertJson(value, 'profile')).toThrow(
+      expect.objectContaining({
+        code: 'LATCHKEY_USAGE',
+        message: expect.stringMatching(/profile.*lone UTF-16 surrogate/),
+      }),
+    )
+  })
+
   it('rejects circular structures', () => {
     const a: Record<string, unknown> = {}
     a.self = a
     expect(() => assertJson(a, 'a')).toThrow(/circular/)
+  })
+})
+
+describe('assertEntry', () => {
+  it('accepts a well-formed key and value', () => {
+    expect(() => assertEntry('cart😀', [1])).not.toThrow()
+  })
+
+  it('rejects a key with a lone surrogate, and a key that is not a string', () => {
+    expect(() => assertEntry('\ud800', 1)).toThrow(
+      expect.objectContaining({
+        code: 'LATCHKEY_USAGE',
+        message: expect.stringMatching(/session key/),
+      }),
+    )
+    expect(() => assertEntry(1 as unknown as string, 1)).toThrow(/must be a string/)
+  })
+
+  it('checks the value under the key', () => {
+    expect(() => assertEntry('name', '\udc00')).toThrow(/name holds a lone/)
+  })
+})
+
+describe('assertWellFormed', () => {
+  it('names what it checks', () => {
+    expect(() => assertWellFormed('id\ud800', 'userId')).toThrow(
+      expect.objectContaining({
+        code: 'LATCHKEY_USAGE',
+        message: expect.stringMatching(/^userId holds a lone/),
+      }),
+    )
+    expect(() => assertWellFormed('id', 'userId')).not.toThrow()
   })
 })
 

@@ -2,8 +2,10 @@ import { SessionUsageError } from './errors.js'
 
 /**
  * Throws `SessionUsageError` unless `value` survives a JSON round trip
- * unchanged: plain objects, arrays, strings, finite numbers, booleans, null.
- * Checked on `set` so the mistake surfaces where it is made, not at commit.
+ * unchanged and every store can keep it: plain objects, arrays, well-formed
+ * strings (no lone UTF-16 surrogate, in values or keys), finite numbers,
+ * booleans, null. Checked on `set` so the mistake surfaces where it is made,
+ * the same for every store, not at commit as a store failure.
  */
 export function assertJson(value: unknown, path: string): void {
   // Most session values are primitives: no cycle set for them.
@@ -14,8 +16,35 @@ export function assertJson(value: unknown, path: string): void {
 // Here and in copy(), tests of the form `typeof value === '…'` compile to a
 // type check, where `switch (typeof value)` makes the type's name and compares
 // strings: once for every value checked or copied.
+/**
+ * Throws `SessionUsageError` unless `key` is a string that every store can
+ * keep, then checks `value` as {@link assertJson} does.
+ */
+export function assertEntry(key: string, value: unknown): void {
+  assertWellFormed(key, 'a session key')
+  assertJson(value, key)
+}
+
+/**
+ * Throws `SessionUsageError` unless `text` is a well-formed string. A lone
+ * surrogate has no UTF-8 form: PostgreSQL refuses it, other stores would
+ * keep a replacement character instead.
+ */
+export function assertWellFormed(text: unknown, what: string): void {
+  if (typeof text !== 'string')
+    throw new SessionUsageError(`${what} must be a string, got ${String(text)}`)
+  if (!text.isWellFormed())
+    throw new SessionUsageError(
+      `${what} holds a lone UTF-16 surrogate (${JSON.stringify(text)}); session values must be well-formed Unicode`,
+    )
+}
+
 function checkJson(value: unknown, path: string, seen: Set<object> | undefined): void {
-  if (typeof value === 'string' || typeof value === 'boolean') return
+  if (typeof value === 'string') {
+    if (!value.isWellFormed()) assertWellFormed(value, path)
+    return
+  }
+  if (typeof value === 'boolean') return
   if (typeof value === 'number' && Number.isFinite(value)) return
   if (typeof value === 'object') {
     if (value === null) return
@@ -31,7 +60,10 @@ function checkJson(value: unknown, path: string, seen: Set<object> | undefined):
     }
     if (proto === Object.prototype || proto === null) {
       seen.add(value)
-      for (const [key, item] of Object.entries(value)) checkJson(item, `${path}.${key}`, seen)
+      for (const [key, item] of Object.entries(value)) {
+        if (!key.isWellFormed()) assertWellFormed(key, `a key in ${path}`)
+        checkJson(item, `${path}.${key}`, seen)
+      }
       seen.delete(value)
       return
     }

@@ -30,7 +30,7 @@ export class Sessions<Data extends SessionData = SessionData> {
   protected readonly context: SessionContext
 
   constructor(options: SessionsOptions) {
-    this.options = resolveOptions(options, this.defaults())
+    this.options = this.resolve(options)
     this.name = this.options.name
     this.context = {
       options: this.options,
@@ -74,6 +74,11 @@ export class Sessions<Data extends SessionData = SessionData> {
   /** Stops the stores' timers and connections that they own. */
   async close(): Promise<void> {
     await this.context.storage.close()
+  }
+
+  /** Validates the options and fills in defaults; subclasses resolve their own on top. */
+  protected resolve(options: SessionsOptions): ResolvedOptions {
+    return resolveOptions(options, this.defaults())
   }
 
   /** Default request property and cookie name, overridden by subclasses. */

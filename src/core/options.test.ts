@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { MemoryStore } from '../stores/memory/index.js'
+import { PostgresStore } from '../stores/postgres/index.js'
+import { RedisStore } from '../stores/redis/index.js'
 import { Sessions } from './manager.js'
 import type { SessionsOptions } from './options.js'
+import { MAX_SECONDS, MAX_TIMER_SECONDS } from './seconds.js'
 
 const store = new MemoryStore()
 
@@ -38,10 +41,54 @@ describe('option validation', () => {
     ['a bad property name', { name: 'my-session' }],
     ['warnLock as a number', { warnLock: 1 as unknown as boolean }],
     ['an unknown mirror policy', { mirrorFailure: 'ignore' as 'fail' }],
+    ['a ttl of Number.MAX_SAFE_INTEGER', { ttl: Number.MAX_SAFE_INTEGER }],
+    ['a ttl over MAX_SECONDS', { ttl: MAX_SECONDS + 1 }],
+    ['an absoluteTimeout over MAX_SECONDS', { absoluteTimeout: MAX_SECONDS + 1 }],
+    ['an infinite absoluteTimeout', { absoluteTimeout: Number.POSITIVE_INFINITY }],
+    ['a touchAfter over MAX_SECONDS', { ttl: MAX_SECONDS, touchAfter: MAX_SECONDS + 1 }],
+    ['a lock timeout over the timer limit', { lock: { timeout: MAX_TIMER_SECONDS + 1 } }],
+    ['a lock lease over the timer limit', { lock: { lease: MAX_TIMER_SECONDS + 1 } }],
+    ['a mirrorTimeout over the timer limit', { mirrorTimeout: MAX_TIMER_SECONDS + 1 }],
   ])('rejects %s with LATCHKEY_CONFIG at construction', (_what, bad) => {
     expect(() => new Sessions({ store, ...bad })).toThrow(
       expect.objectContaining({ code: 'LATCHKEY_CONFIG', name: 'SessionConfigError' }),
     )
+  })
+
+  it('accepts every duration at its maximum', () => {
+    const { options } = new Sessions({
+      store,
+      ttl: MAX_SECONDS,
+      absoluteTimeout: MAX_SECONDS,
+      touchAfter: MAX_SECONDS - 1,
+      lock: { timeout: MAX_TIMER_SECONDS, lease: MAX_TIMER_SECONDS },
+      mirrorTimeout: MAX_TIMER_SECONDS,
+    })
+    expect(options.ttlMs).toBe(MAX_SECONDS * 1000)
+    expect(options.lockTimeoutMs).toBe(MAX_TIMER_SECONDS * 1000)
+  })
+
+  it("gives a plain Sessions no separate anonymous lifetime: its ttl is every session's", () => {
+    expect(new Sessions({ store, ttl: 60 }).options.anonymousTtlMs).toBeUndefined()
+  })
+
+  it("bounds the stores' timer options by MAX_TIMER_SECONDS, with the same validator", () => {
+    const over = MAX_TIMER_SECONDS + 1
+    const redis = { call: async () => null }
+    const postgres = { query: async () => ({ rows: [] }) }
+    for (const make of [
+      () => new MemoryStore({ sweepInterval: over }),
+      () => new RedisStore({ client: redis, commandTimeout: over }),
+      () => new RedisStore({ client: redis, lockRetryDelay: over }),
+      () => new PostgresStore({ client: postgres, queryTimeout: over }),
+      () => new PostgresStore({ client: postgres, sweepInterval: over }),
+    ])
+      expect(make).toThrow(
+        expect.objectContaining({
+          code: 'LATCHKEY_CONFIG',
+          message: expect.stringContaining(`to ${MAX_TIMER_SECONDS}, got ${over}`),
+        }),
+      )
   })
 
   it('rejects a missing store', () => {

@@ -1,4 +1,5 @@
 import { SessionConfigError } from './errors.js'
+import { MAX_TIMER_SECONDS, seconds } from './seconds.js'
 import type { AnyStore } from './store.js'
 
 /** Cookie attributes of a manager's session cookie. */
@@ -36,7 +37,11 @@ export interface CookieOptions {
 /** Reports an error that did not fail the request (a mirror write, a background touch). */
 export type ErrorReporter = (error: unknown, context: { store: string; operation: string }) => void
 
-/** Options shared by `Sessions` and `AuthSessions`. Durations are in seconds. */
+/**
+ * Options shared by `Sessions` and `AuthSessions`. Durations are in seconds,
+ * at most `MAX_SECONDS` (100 years); those that run as timers (`lock.timeout`,
+ * `lock.lease`, `mirrorTimeout`) at most `MAX_TIMER_SECONDS` (about 24.8 days).
+ */
 export interface SessionsOptions {
   /** The primary store: read, locked and written. */
   store: AnyStore
@@ -54,14 +59,20 @@ export interface SessionsOptions {
   mirrorFailure?: 'report' | 'fail'
   /**
    * Seconds a commit waits for mirrors before it releases the lock and goes on;
-   * a mirror still writing after that is reported as failed.
+   * a mirror still writing after that is reported as failed. At most `MAX_TIMER_SECONDS`.
    * @default 2
    */
   mirrorTimeout?: number
   /** The request property the session is attached to. @default 'session' */
   name?: string
   cookie?: CookieOptions
-  /** Idle timeout: seconds without a write or touch after which the session ends. @default 2592000 (30 days) */
+  /**
+   * Idle timeout: seconds without a write or touch after which the session
+   * ends. For `Sessions` this is every session's lifetime; `AuthSessions`
+   * gives sessions nobody has logged into yet their own, `anonymousTtl`.
+   * At most `MAX_SECONDS` (100 years).
+   * @default 2592000 (30 days)
+   */
   ttl?: number
   /** Seconds after creation (AuthSessions: after login) when the session ends regardless of activity. @default undefined (none) */
   absoluteTimeout?: number
@@ -73,9 +84,9 @@ export interface SessionsOptions {
    */
   touchAfter?: number | false
   lock?: {
-    /** Seconds to wait for a session's lock before `SessionLockTimeoutError` (503). @default 10 */
+    /** Seconds to wait for a session's lock before `SessionLockTimeoutError` (503); at most `MAX_TIMER_SECONDS`. @default 10 */
     timeout?: number
-    /** Seconds a distributed lock lasts unless renewed by its live holder. @default 30 */
+    /** Seconds a distributed lock lasts unless renewed by its live holder; at most `MAX_TIMER_SECONDS`. @default 30 */
     lease?: number
   }
   /**
@@ -93,6 +104,8 @@ export interface ResolvedOptions {
   name: string
   cookie: Required<Omit<CookieOptions, 'domain'>> & { domain: string | undefined }
   ttlMs: number
+  /** Idle timeout of a session without a user (AuthSessions); undefined: `ttlMs`. */
+  anonymousTtlMs: number | undefined
   absoluteTimeoutMs: number | undefined
   touchAfterMs: number | undefined
   lockTimeoutMs: number
@@ -111,17 +124,6 @@ const PATH = /^\/[\x21-\x3a\x3c-\x7e]*$/
 
 function fail(message: string): never {
   throw new SessionConfigError(message)
-}
-
-function seconds(value: unknown, option: string, { min = 1, allowZero = false } = {}): number {
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    (allowZero ? value < 0 : value < min)
-  ) {
-    fail(`${option} must be a number of seconds ≥ ${allowZero ? 0 : min}, got ${String(value)}`)
-  }
-  return value
 }
 
 function boolean(value: unknown, option: string, fallback: boolean): boolean {
@@ -175,28 +177,32 @@ export function resolveOptions(
   }
   if (cookieName.startsWith('__Secure-') && !secure) fail('a __Secure- cookie must be secure')
 
-  const ttl = seconds(options.ttl ?? 2_592_000, 'ttl')
+  const ttl = seconds(options.ttl ?? 2_592_000, 'ttl', { min: 1 })
   const absoluteTimeout =
     options.absoluteTimeout === undefined
       ? undefined
-      : seconds(options.absoluteTimeout, 'absoluteTimeout')
+      : seconds(options.absoluteTimeout, 'absoluteTimeout', { min: 1 })
   const touchAfter =
     options.touchAfter === false
       ? undefined
       : options.touchAfter === undefined
         ? Math.min(3600, ttl / 2)
-        : seconds(options.touchAfter, 'touchAfter', { allowZero: true })
+        : seconds(options.touchAfter, 'touchAfter', { min: 0 })
   if (touchAfter !== undefined && touchAfter >= ttl) fail('touchAfter must be shorter than ttl')
 
   const lock = options.lock ?? {}
-  const lockTimeout = seconds(lock.timeout ?? 10, 'lock.timeout', { min: 0.001 })
-  const lockLease = seconds(lock.lease ?? 30, 'lock.lease', { min: 0.05 })
+  const timer = { max: MAX_TIMER_SECONDS }
+  const lockTimeout = seconds(lock.timeout ?? 10, 'lock.timeout', { ...timer, min: 0.001 })
+  const lockLease = seconds(lock.lease ?? 30, 'lock.lease', { ...timer, min: 0.05 })
 
   const mirrorFailure = options.mirrorFailure ?? 'report'
   if (mirrorFailure !== 'report' && mirrorFailure !== 'fail') {
     fail(`mirrorFailure must be 'report' or 'fail', got ${String(mirrorFailure)}`)
   }
-  const mirrorTimeout = seconds(options.mirrorTimeout ?? 2, 'mirrorTimeout', { min: 0.001 })
+  const mirrorTimeout = seconds(options.mirrorTimeout ?? 2, 'mirrorTimeout', {
+    ...timer,
+    min: 0.001,
+  })
   if (options.onError !== undefined && typeof options.onError !== 'function')
     fail('onError must be a function')
 
@@ -213,6 +219,7 @@ export function resolveOptions(
       persistent: boolean(c.persistent, 'cookie.persistent', true),
     },
     ttlMs: ttl * 1000,
+    anonymousTtlMs: undefined,
     absoluteTimeoutMs: absoluteTimeout === undefined ? undefined : absoluteTimeout * 1000,
     touchAfterMs: touchAfter === undefined ? undefined : touchAfter * 1000,
     lockTimeoutMs: lockTimeout * 1000,

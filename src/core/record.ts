@@ -59,28 +59,43 @@ export function isLive(record: SessionRecord, now: number): boolean {
   )
 }
 
+/**
+ * A record's own idle timeout in milliseconds, when it differs from the
+ * manager's `ttl`: a login's `duration`, or `anonymousTtl` for a session
+ * nobody has logged into.
+ */
+function ownLifetime(
+  record: Pick<SessionRecord, 'ttl' | 'userId'>,
+  options: ResolvedOptions,
+): number | undefined {
+  if (record.ttl !== undefined) return record.ttl * 1000
+  return record.userId === undefined ? options.anonymousTtlMs : undefined
+}
+
 /** The idle-expiry a record gets when written or touched at `now`. */
 export function nextExpiry(
-  record: Pick<SessionRecord, 'ttl' | 'absoluteExpiresAt'>,
+  record: Pick<SessionRecord, 'ttl' | 'userId' | 'absoluteExpiresAt'>,
   options: ResolvedOptions,
   now: number,
 ): number {
-  const idle = now + (record.ttl === undefined ? options.ttlMs : record.ttl * 1000)
+  const idle = now + (ownLifetime(record, options) ?? options.ttlMs)
   return record.absoluteExpiresAt === undefined ? idle : Math.min(idle, record.absoluteExpiresAt)
 }
 
 /**
  * How long after its last write or touch a read extends a record's expiry
- * (undefined: never). A per-session ttl (login `duration`) shorter than twice
- * `touchAfter` would otherwise expire while in use.
+ * (undefined: never). A record's own lifetime (login `duration`,
+ * `anonymousTtl`) shorter than twice `touchAfter` would otherwise expire
+ * while in use.
  */
 export function touchInterval(
-  record: Pick<SessionRecord, 'ttl'>,
+  record: Pick<SessionRecord, 'ttl' | 'userId'>,
   options: ResolvedOptions,
 ): number | undefined {
   const { touchAfterMs } = options
-  if (touchAfterMs === undefined || record.ttl === undefined) return touchAfterMs
-  return Math.min(touchAfterMs, (record.ttl * 1000) / 2)
+  const lifetime = ownLifetime(record, options)
+  if (touchAfterMs === undefined || lifetime === undefined) return touchAfterMs
+  return Math.min(touchAfterMs, lifetime / 2)
 }
 
 /** Seconds left until `expiresAt`, as the positive integer stores expect. */

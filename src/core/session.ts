@@ -1,7 +1,7 @@
 import { hashSessionId, newSessionId } from '../crypto/ids.js'
 import { deletionCookie, readCookie, sessionCookie } from './cookie.js'
 import { SessionUsageError } from './errors.js'
-import { assertJson } from './json.js'
+import { assertEntry } from './json.js'
 import type { KeyedMutex, Release } from './keyed-mutex.js'
 import type { ResolvedOptions } from './options.js'
 import type { ControlFields } from './record.js'
@@ -190,7 +190,7 @@ export class Session<Data extends SessionData = SessionData> {
 
   /** Sets a value (saved at the end of the request). Values must be JSON. */
   async set<K extends keyof Data & string>(key: K, value: Data[K]): Promise<void> {
-    assertJson(value, key)
+    assertEntry(key, value)
     await this.#unlockedAccess()
     this.#write(key, value)
   }
@@ -371,7 +371,7 @@ export class Session<Data extends SessionData = SessionData> {
   /** @internal */
   lockedWrite(generation: number, key: string, value: unknown): void {
     this.#assertHeld(generation)
-    if (value !== DELETED) assertJson(value, key)
+    if (value !== DELETED) assertEntry(key, value)
     this.#write(key, value)
   }
 

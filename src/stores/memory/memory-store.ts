@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache'
 import { SessionConfigError } from '../../core/errors.js'
 import { KeyedMutex } from '../../core/keyed-mutex.js'
 import { cloneRecord } from '../../core/record.js'
+import { MAX_TIMER_SECONDS, seconds } from '../../core/seconds.js'
 import type {
   IndexedSession,
   LeaseChange,
@@ -66,16 +67,9 @@ export class MemoryStore implements SessionStore {
   #timer: ReturnType<typeof setInterval> | undefined
 
   constructor(options: MemoryStoreOptions = {}) {
-    const sweepInterval = options.sweepInterval ?? 60
-    if (
-      typeof sweepInterval !== 'number' ||
-      !(sweepInterval > 0) ||
-      !Number.isFinite(sweepInterval)
-    ) {
-      throw new SessionConfigError(
-        `sweepInterval must be a positive number of seconds, got ${String(sweepInterval)}`,
-      )
-    }
+    const sweepInterval = seconds(options.sweepInterval ?? 60, 'sweepInterval', {
+      max: MAX_TIMER_SECONDS,
+    })
     this.#anonymous = newCache(positiveInteger('maxEntries', options.maxEntries))
     this.#signedIn = newCache(
       positiveInteger('maxUserEntries', options.maxUserEntries),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { SessionConfigError, SessionLockTimeoutError } from '../../core/errors.js'
+import { MAX_TIMER_SECONDS, seconds } from '../../core/seconds.js'
 import type {
   IndexedSession,
   SessionRecord,
@@ -73,21 +74,6 @@ const RETRY_MAX_MS = 20
 /** Pause between attempts to give back a lock whose statement failed. */
 const GIVE_BACK_RETRY_MS = 250
 
-function positive(value: unknown, option: string, fallback: number, allowZero = false): number {
-  const resolved = value ?? fallback
-  if (
-    typeof resolved !== 'number' ||
-    !Number.isFinite(resolved) ||
-    resolved < 0 ||
-    (resolved === 0 && !allowZero)
-  ) {
-    throw new SessionConfigError(
-      `${option} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${String(value)}`,
-    )
-  }
-  return resolved
-}
-
 function hasQuery(client: unknown): client is PostgresClient {
   return (
     typeof client === 'object' &&
@@ -142,8 +128,13 @@ export class PostgresStore implements SessionStore {
       )
     }
     this.#names = tableNames(options.schema ?? 'public', options.table ?? 'latchkey_sessions')
-    const queryTimeout = positive(options.queryTimeout, 'queryTimeout', 2)
-    const sweepInterval = positive(options.sweepInterval, 'sweepInterval', 60, true)
+    const queryTimeout = seconds(options.queryTimeout ?? 2, 'queryTimeout', {
+      max: MAX_TIMER_SECONDS,
+    })
+    const sweepInterval = seconds(options.sweepInterval ?? 60, 'sweepInterval', {
+      min: 0,
+      max: MAX_TIMER_SECONDS,
+    })
     const batchSize = options.sweepBatchSize ?? 1000
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new SessionConfigError(

@@ -5,6 +5,7 @@ import {
   SessionLockTimeoutError,
   SessionStoreError,
 } from '../../core/errors.js'
+import { MAX_TIMER_SECONDS, seconds } from '../../core/seconds.js'
 import type {
   IndexedSession,
   SessionRecord,
@@ -53,14 +54,6 @@ export interface RedisStoreOptions {
 
 const FIRST_RETRY_MS = 2
 const CLIENT_WARNING_INTERVAL_MS = 10_000
-
-function positiveSeconds(value: unknown, option: string): number {
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))
-    throw new SessionConfigError(
-      `${option} must be a positive number of seconds, got ${String(value)}`,
-    )
-  return value
-}
 
 /** The record in a reply; a record latchkey cannot read is a store error. */
 function decoded(operation: string, reply: unknown, now?: number): SessionRecord | undefined {
@@ -127,10 +120,12 @@ export class RedisStore implements SessionStore {
     const prefix = options.prefix ?? 'latchkey:'
     if (typeof prefix !== 'string' || /[{}]/.test(prefix))
       throw new SessionConfigError(`prefix must be a string without { or }, got ${String(prefix)}`)
-    const timeoutMs = positiveSeconds(options.commandTimeout ?? 2, 'commandTimeout') * 1000
+    const timeoutMs =
+      seconds(options.commandTimeout ?? 2, 'commandTimeout', { max: MAX_TIMER_SECONDS }) * 1000
     this.#redis = new RedisCommands(options.client, timeoutMs)
     this.#keys = new KeyLayout(prefix)
-    this.#retryCapMs = positiveSeconds(options.lockRetryDelay ?? 0.025, 'lockRetryDelay') * 1000
+    this.#retryCapMs =
+      seconds(options.lockRetryDelay ?? 0.025, 'lockRetryDelay', { max: MAX_TIMER_SECONDS }) * 1000
     this.#host = {
       run: (operation, script, keys, args) => this.#redis.eval(operation, script, keys, args),
       index: (userId, key, ttlSeconds) => this.#index(userId, key, ttlSeconds),
