@@ -89,9 +89,11 @@ return 1
  * write of a record of that user at this key. A login indexes its session
  * before writing it, so deleteByUser can read a key whose write is still on
  * its way; without the refusal that write would land after this deletion and
- * outlive the index entry deleteByUser then removes. ttlMs is the time left
- * until the index entry's expiry, which no record written after that entry
- * outlives. Returns 1 when a session was deleted.
+ * outlive the index entry deleteByUser then removes. (Record and index live
+ * in different cluster slots, so no one script can write both; a per-user
+ * revocation counter would cost every read a second round trip.) ttlMs is
+ * the time left until the index entry's expiry, which no record written
+ * after that entry outlives. Returns 1 when a session was deleted.
  */
 export const REVOKE = script(`
 local ttl = tonumber(ARGV[2])
