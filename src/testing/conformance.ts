@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { SessionLockTimeoutError } from '../core/errors.js'
 import type { SessionRecord, SessionStore } from '../core/store.js'
 import { hashSessionId, newSessionId } from '../crypto/ids.js'
+import { writesRacingDeleteByUser } from './revocation-race.js'
 
 /** A capability a case needs; cases whose capability the store lacks are reported as skipped. */
 export type Capability = 'touch' | 'lock' | 'userIndex'
@@ -484,6 +485,11 @@ const cases: Array<{
       assert.equal(await store.get(k), undefined)
       assert.deepEqual(await sortedKeys(store, user), [])
     },
+  },
+  {
+    name: 'a session written while deleteByUser runs is deleted or stays listed',
+    capability: 'userIndex',
+    body: writesRacingDeleteByUser,
   },
 ]
 

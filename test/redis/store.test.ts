@@ -197,7 +197,7 @@ describeRedis('RedisStore', () => {
           await again.commit()
         })
 
-        it('indexes sessions per user, expiring and pruned, and deletes them but one', async () => {
+        it('indexes sessions per user, expiring, and deletes them but one', async () => {
           const user = `user-${freshKey()}`
           const [a, b, c, other] = [freshKey(), freshKey(), freshKey(), freshKey()]
           await store.set(a, record({ s: 'a' }, { userId: user }), 60)
@@ -212,11 +212,15 @@ describeRedis('RedisStore', () => {
           expect(indexTtl).toBeGreaterThan(55_000)
           expect(indexTtl).toBeLessThanOrEqual(60_000)
 
-          // b now belongs to someone else, c is gone: neither is listed, both are pruned.
+          // b now belongs to someone else, c is gone: neither is listed. Listing
+          // changes nothing (c might be a login still being written); deleteByUser
+          // removes their entries.
           await store.set(b, record({ s: 'b' }, { userId: 'someone-else' }), 60)
           await store.delete(c)
           expect((await store.listByUser(user)).map((s) => s.key)).toEqual([a])
-          expect(((await raw(index, 'ZRANGE', '0', '-1')) as string[]).map(String)).toEqual([a])
+          const entries = async () =>
+            ((await raw(index, 'ZRANGE', '0', '-1')) as string[]).map(String).sort()
+          expect(await entries()).toEqual([a, b, c].sort())
 
           const d = freshKey()
           await store.set(d, record({ s: 'd' }, { userId: user }), 60)
@@ -224,8 +228,40 @@ describeRedis('RedisStore', () => {
           expect(await store.get(a)).toBeUndefined()
           expect(await store.get(b)).toBeDefined()
           expect((await store.listByUser(user)).map((s) => s.key)).toEqual([d])
+          expect(await entries()).toEqual([d])
           expect(await store.listByUser('nobody')).toEqual([])
           expect(await store.deleteByUser('nobody')).toEqual([])
+        })
+
+        it('deleteByUser bars the user from a key it found indexed but not written', async () => {
+          // A login indexes its session, then writes it: the write may land after deleteByUser.
+          const user = `user-${freshKey()}`
+          const [inFlight, relabelled] = [freshKey(), freshKey()]
+          await store.set(inFlight, record({ s: 1 }, { userId: user }), 60)
+          await raw(`test:{${inFlight}}`, 'DEL')
+          await store.set(relabelled, record({ s: 2 }, { userId: user }), 60)
+          await store.set(relabelled, record({ s: 3 }), 60)
+          expect(await store.deleteByUser(user)).toEqual([])
+
+          await store.set(inFlight, record({ s: 'late' }, { userId: user }), 60)
+          expect(await store.get(inFlight)).toBeUndefined()
+          const barred = Number(await raw(`test:{${inFlight}}:revoked`, 'PTTL'))
+          expect(barred).toBeGreaterThan(55_000)
+          expect(barred).toBeLessThanOrEqual(60_000)
+          const lease = await store.lock(relabelled, { leaseMs: 5000, waitMs: 100 })
+          expect(
+            await lease.commit({
+              type: 'set',
+              record: record({ s: 'late' }, { userId: user }),
+              ttlSeconds: 60,
+            }),
+          ).toBe(false)
+          expect((await store.get(relabelled))?.data).toEqual({ s: 3 })
+
+          // Other users, and sessions without a user, are not barred.
+          await store.set(inFlight, record({ s: 'other' }, { userId: 'someone-else' }), 60)
+          expect((await store.get(inFlight))?.data).toEqual({ s: 'other' })
+          expect(await store.listByUser(user)).toEqual([])
         })
 
         it('touch keeps the session in its user index past its first expiry', async () => {

@@ -12,11 +12,13 @@ describe('KeyLayout', () => {
   const keys = new KeyLayout('app:')
   const key = 'n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg'
 
-  it('puts a session, its lock and nothing else under the hashed id tag', () => {
+  it('puts a session, its lock, its revocations and nothing else under the hashed id tag', () => {
     expect(keys.data(key)).toBe(`app:{${key}}`)
     expect(keys.lock(key)).toBe(`app:{${key}}:lock`)
+    expect(keys.revoked(key)).toBe(`app:{${key}}:revoked`)
     expect(hashTag(keys.data(key))).toBe(key)
     expect(hashTag(keys.lock(key))).toBe(key)
+    expect(hashTag(keys.revoked(key))).toBe(key)
   })
 
   it('gives each user index its own tag, whatever the user id holds', () => {

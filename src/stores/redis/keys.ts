@@ -4,6 +4,8 @@
  *
  * - `<prefix>{<key>}`       the session (a hash)
  * - `<prefix>{<key>}:lock`  its lock (the holder's token, with the lease as TTL)
+ * - `<prefix>{<key>}:revoked` the users whose `deleteByUser` covered it (a set):
+ *   no record of theirs may be written there any more
  * - `<prefix>user:{<userId>}` a user's sessions (a sorted set scored by expiry)
  *
  * The user index has its own hash tag, so it usually sits in another slot
@@ -22,6 +24,10 @@ export class KeyLayout {
 
   lock(key: string): string {
     return `${this.#prefix}{${key}}:lock`
+  }
+
+  revoked(key: string): string {
+    return `${this.#prefix}{${key}}:revoked`
   }
 
   /** A user id may hold any character; encoding keeps braces out of the hash tag. */

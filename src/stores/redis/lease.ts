@@ -23,7 +23,7 @@ export class RedisLease implements StoreLease {
   readonly record: SessionRecord | undefined
   readonly #host: LeaseHost
   readonly #key: string
-  readonly #keys: [data: string, lock: string]
+  readonly #keys: [data: string, lock: string, revoked: string]
   readonly #token: string
   readonly #renewal: LeaseRenewal
   #committed = false
@@ -31,7 +31,7 @@ export class RedisLease implements StoreLease {
   constructor(
     host: LeaseHost,
     key: string,
-    keys: [data: string, lock: string],
+    keys: [data: string, lock: string, revoked: string],
     token: string,
     leaseMs: number,
     record: SessionRecord | undefined,

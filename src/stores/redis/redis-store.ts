@@ -17,7 +17,7 @@ import { type RedisClientLike, RedisCommands } from './client.js'
 import { decodeRecord, encodeRecord } from './codec.js'
 import { KeyLayout } from './keys.js'
 import { type LeaseHost, RedisLease } from './lease.js'
-import { COMMIT, DELETE_IF_USER, INDEX, LOCK, SET, TOUCH } from './scripts.js'
+import { COMMIT, INDEX, LOCK, REVOKE, SET, TOUCH, UNINDEX } from './scripts.js'
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
@@ -62,6 +62,19 @@ function decoded(operation: string, reply: unknown, now?: number): SessionRecord
   } catch (error) {
     throw new SessionStoreError('redis', `${operation} failed: ${reason(error)}`, { cause: error })
   }
+}
+
+/**
+ * The `[member, score]` pairs of a `ZRANGE … WITHSCORES` reply: a flat list
+ * in RESP2, a list of pairs in RESP3.
+ */
+function scoredMembers(reply: unknown): Array<[string, string]> {
+  const items = reply as unknown[]
+  if (items.every(Array.isArray))
+    return items.map((pair) => [String(pair[0]), String(pair[1])] as [string, string])
+  const pairs: Array<[string, string]> = []
+  for (let i = 0; i + 1 < items.length; i += 2) pairs.push([String(items[i]), String(items[i + 1])])
+  return pairs
 }
 
 function reason(error: unknown): string {
@@ -144,7 +157,7 @@ export class RedisStore implements SessionStore {
     await this.#redis.eval(
       'set',
       SET,
-      [this.#keys.data(key)],
+      [this.#keys.data(key), this.#keys.revoked(key)],
       [...encodeRecord(record), String(ttlSeconds)],
     )
   }
@@ -179,7 +192,11 @@ export class RedisStore implements SessionStore {
    * @throws {SessionStoreError} when Redis fails or misses `commandTimeout`.
    */
   async lock(key: string, options: StoreLockOptions): Promise<StoreLease> {
-    const keys: [string, string] = [this.#keys.data(key), this.#keys.lock(key)]
+    const keys: [string, string, string] = [
+      this.#keys.data(key),
+      this.#keys.lock(key),
+      this.#keys.revoked(key),
+    ]
     const token = randomUUID()
     const leaseMs = String(Math.max(1, Math.ceil(options.leaseMs)))
     const deadline = Date.now() + options.waitMs
@@ -187,7 +204,7 @@ export class RedisStore implements SessionStore {
       let taken: boolean
       let record: SessionRecord | undefined
       try {
-        const read = await this.#redis.eval('lock', LOCK, keys, [token, leaseMs])
+        const read = await this.#redis.eval('lock', LOCK, keys.slice(0, 2), [token, leaseMs])
         taken = read !== null && read !== undefined
         record = taken ? decoded('lock', read) : undefined
       } catch (error) {
@@ -211,8 +228,9 @@ export class RedisStore implements SessionStore {
 
   /**
    * The live sessions of a user. Works per key in a cluster (the index and the
-   * sessions are in different slots); entries whose session ended or changed
-   * user are pruned from the index.
+   * sessions are in different slots). Changes nothing: an entry whose session
+   * is missing may be a login whose write is still on its way, so entries
+   * leave the index only with their expiry or through `deleteByUser`.
    */
   async listByUser(userId: string): Promise<IndexedSession[]> {
     const index = this.#keys.user(userId)
@@ -223,9 +241,9 @@ export class RedisStore implements SessionStore {
       String(now),
       '+inf',
     ])
-    const keys = (members as unknown[]).map(String)
     const found = await Promise.all(
-      keys.map(async (key) => {
+      (members as unknown[]).map(async (member) => {
+        const key = String(member)
         const data = this.#keys.data(key)
         const reply = (await this.#redis.command('listByUser', data, [
           'HMGET',
@@ -239,35 +257,42 @@ export class RedisStore implements SessionStore {
         return record && String(reply[3]) === userId ? { key, record } : undefined
       }),
     )
-    const stale = keys.filter((_, i) => found[i] === undefined)
-    if (stale.length > 0) await this.#redis.command('listByUser', index, ['ZREM', index, ...stale])
     return found.filter((entry) => entry !== undefined)
   }
 
   /**
    * Deletes a user's sessions but `exceptKey`, each with a script that checks
    * the session still belongs to the user. Sessions locked by a request stay
-   * deleted: that request's save finds no record.
+   * deleted: that request's save finds no record. A session indexed but not
+   * yet written (a login in flight) is never written: the script also bars
+   * the user's records from that key until the entry would have expired.
    */
   async deleteByUser(userId: string, options: { exceptKey?: string } = {}): Promise<string[]> {
     const index = this.#keys.user(userId)
-    const members = await this.#redis.command('deleteByUser', index, ['ZRANGE', index, '0', '-1'])
-    const keys = (members as unknown[]).map(String).filter((key) => key !== options.exceptKey)
+    const now = Date.now()
+    const reply = await this.#redis.command('deleteByUser', index, [
+      'ZRANGE',
+      index,
+      '0',
+      '-1',
+      'WITHSCORES',
+    ])
+    const entries = scoredMembers(reply).filter(([key]) => key !== options.exceptKey)
     const deleted = await Promise.all(
-      keys.map(
-        async (key) =>
+      entries.map(
+        async ([key, score]) =>
           Number(
             await this.#redis.eval(
               'deleteByUser',
-              DELETE_IF_USER,
-              [this.#keys.data(key)],
-              [userId],
+              REVOKE,
+              [this.#keys.data(key), this.#keys.revoked(key)],
+              [userId, String(Math.ceil(Number(score) - now))],
             ),
           ) === 1,
       ),
     )
-    if (keys.length > 0) await this.#redis.command('deleteByUser', index, ['ZREM', index, ...keys])
-    return keys.filter((_, i) => deleted[i])
+    if (entries.length > 0) await this.#redis.eval('deleteByUser', UNINDEX, [index], entries.flat())
+    return entries.filter((_, i) => deleted[i]).map(([key]) => key)
   }
 
   /**
