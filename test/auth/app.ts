@@ -142,6 +142,13 @@ export async function startAuthApp(
     await session.clear()
     return { sawUser: user?.id ?? null }
   })
+  app.post<{ Querystring: { gate?: string } }>('/slow-logout', async (req) => {
+    const session = sessionOf(req)
+    const user = await session.currentUser()
+    await gates.pass(req.query.gate)
+    await session.logout()
+    return { sawUser: user?.id ?? null }
+  })
   app.post<{ Querystring: { gate?: string } }>('/read-then-locked-write', async (req) => {
     const session = sessionOf(req)
     const user = await session.currentUser()

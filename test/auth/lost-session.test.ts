@@ -121,6 +121,17 @@ function lostSessionSuite(
       expect(await userOf(jar)).toEqual(ada)
     })
 
+    it('a logout by a request that read the pre-login session sends no deletion over the login', async () => {
+      const jar = await anonymous()
+      const { slow } = await heldAt(jar, '/slow-logout', 'logout-late')
+      await jar.fetch(`${t.base}/login`, loginBody(ada))
+      t.gates.open('logout-late')
+      const late = await slow
+      expect(late.setCookies).toEqual([])
+      jar.absorb(late)
+      expect(await userOf(jar)).toEqual(ada)
+    })
+
     it('a read-only request due for a touch does not undo a concurrent login', async () => {
       const jar = await anonymous()
       const reached = t.gates.arm('read')
