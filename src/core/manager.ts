@@ -1,5 +1,6 @@
 import { KeyedMutex } from './keyed-mutex.js'
 import { type ResolvedOptions, resolveOptions, type SessionsOptions } from './options.js'
+import { RetiredIds } from './retired-ids.js'
 import { type RequestInfo, Session, type SessionContext } from './session.js'
 import { Storage } from './storage.js'
 import type { AnyStore, SessionData, SessionStore } from './store.js'
@@ -36,6 +37,7 @@ export class Sessions<Data extends SessionData = SessionData> {
       options: this.options,
       storage: new Storage(options.store, options.mirrors ?? [], this.options),
       mutex: new KeyedMutex(),
+      retired: new RetiredIds(this.options.lockTimeoutMs),
     }
   }
 

@@ -14,11 +14,14 @@ import {
   touchInterval,
   ttlSeconds,
 } from './record.js'
+import type { RetiredIds } from './retired-ids.js'
 import type { Identity, Storage } from './storage.js'
 import type { SessionData, SessionRecord, StoreLease } from './store.js'
 import {
   MIXED_ACCESS,
   MIXED_ACCESS_MESSAGE,
+  SESSION_LOST,
+  SESSION_LOST_MESSAGE,
   STATELESS_LOCK,
   STATELESS_LOCK_MESSAGE,
   UNLOCKED_ACCESS,
@@ -31,6 +34,8 @@ export interface SessionContext {
   readonly options: ResolvedOptions
   readonly storage: Storage
   readonly mutex: KeyedMutex
+  /** Sessions this process rotated away or destroyed a moment ago. */
+  readonly retired: RetiredIds
 }
 
 /**
@@ -81,6 +86,11 @@ interface Held {
   fields: Partial<ControlFields>
   changed: boolean
   action: Action
+  /**
+   * The session this request read (or queued for) was rotated away or deleted
+   * by another request before this lock: nothing but a login is saved.
+   */
+  lost: boolean
   /** Counts lock generations so a released handle cannot touch a later lock. */
   generation: number
   /** The save and unlock in progress once the outermost level was released. */
@@ -139,6 +149,8 @@ export class Session<Data extends SessionData = SessionData> {
   #outcome: CookieOutcome
   #touchRequested = false
   #committed = false
+  /** The session was lost (see `Held.lost`) and the request has not logged in since. */
+  #lost = false
 
   constructor(context: SessionContext, request: RequestInfo) {
     this.#context = context
@@ -549,6 +561,7 @@ export class Session<Data extends SessionData = SessionData> {
         fields: {},
         changed: false,
         action: 'none',
+        lost: this.#lost,
         generation: this.#generation,
         saving: undefined,
       }
@@ -558,6 +571,7 @@ export class Session<Data extends SessionData = SessionData> {
       this.#data = {}
       return
     }
+    const readLive = this.#loaded && this.#base !== undefined
     const deadline = Date.now() + options.lockTimeoutMs
     const release =
       mutex.tryAcquire(identity.key) ?? (await mutex.acquire(identity.key, options.lockTimeoutMs))
@@ -568,7 +582,8 @@ export class Session<Data extends SessionData = SessionData> {
       release()
       throw storage.failure('lock', error)
     }
-    this.#adopt(identity, lease.record)
+    const lost = this.#lost || this.#lostUnder(identity, lease.record, readLive)
+    this.#adopt(identity, lost ? undefined : lease.record)
     this.#held = {
       depth: 1,
       release,
@@ -578,9 +593,20 @@ export class Session<Data extends SessionData = SessionData> {
       fields: controlFields(this.#base),
       changed: false,
       action: 'none',
+      lost,
       generation: this.#generation,
       saving: undefined,
     }
+  }
+
+  /**
+   * Whether the session this request names was taken from under it: rotated
+   * away or destroyed in this process a moment ago (the only sign the cookie
+   * store has), or read live by this request and gone now under the lock.
+   */
+  #lostUnder(identity: Identity, record: SessionRecord | undefined, readLive: boolean): boolean {
+    if (this.#context.retired.has(identity.key)) return true
+    return readLive && !(record !== undefined && isLive(record, Date.now()))
   }
 
   #replayDelta(held: Held): void {
@@ -629,11 +655,20 @@ export class Session<Data extends SessionData = SessionData> {
     const { storage, options } = this.#context
     try {
       const { lease, identity, base } = held
+      if (held.lost && held.action !== 'rotate') {
+        // A newer cookie (a login's, or a logout's deletion) may be on its way: send none.
+        await lease?.commit()
+        if (held.changed || held.action === 'destroy')
+          warnOncePerCallSite(SESSION_LOST, SESSION_LOST_MESSAGE)
+        this.#lose()
+        return
+      }
       const empty = Object.keys(this.#data).length === 0 && held.fields.user === undefined
       if (held.action === 'destroy' || (held.changed && empty && held.action !== 'rotate')) {
-        if (identity && base)
+        if (identity && base) {
           await storage.commit(lease as StoreLease, identity.key, { type: 'delete' })
-        else await lease?.commit()
+          this.#context.retired.add(identity.key)
+        } else await lease?.commit()
         this.#forget(identity !== undefined || this.#cookie !== undefined)
         return
       }
@@ -654,16 +689,21 @@ export class Session<Data extends SessionData = SessionData> {
           ttlSeconds: ttl,
         })
         if (kept) this.#remember(identity, record, resend)
-        else this.#forget(true) // deleted while we held the lock (logout everywhere): it stays deleted
+        else {
+          // Deleted while we held the lock (logout everywhere): it stays deleted.
+          warnOncePerCallSite(SESSION_LOST, SESSION_LOST_MESSAGE)
+          this.#lose()
+        }
         return
       }
       const id = newSessionId()
       const fresh: Identity = { id, key: hashSessionId(id), sealed: record }
       this.#markCookieSent(record)
       await storage.create(fresh.key, record, ttl)
-      if (identity && base)
+      if (identity && base) {
         await storage.commit(lease as StoreLease, identity.key, { type: 'delete' })
-      else await lease?.commit()
+        this.#context.retired.add(identity.key)
+      } else await lease?.commit()
       this.#remember(fresh, record)
     } catch (error) {
       // Only the store calls above can fail; create() reports its own as "set".
@@ -697,6 +737,7 @@ export class Session<Data extends SessionData = SessionData> {
     this.#identity = this.#context.storage.clientSide ? { ...identity, sealed: record } : identity
     this.#base = record
     this.#outcome = sendCookie ? 'set' : 'kept'
+    this.#lost = false
   }
 
   /** Records the expiry a persistent cookie sent now carries (server-side stores only). */
@@ -705,6 +746,12 @@ export class Session<Data extends SessionData = SessionData> {
     if (!storage.clientSide && isPersistent(record, options))
       record.cookieExpiresAt = record.expiresAt
     else delete record.cookieExpiresAt
+  }
+
+  /** Drops the session this request lost; the browser's cookie, whatever it is by now, stays. */
+  #lose(): void {
+    this.#lost = true
+    this.#forget(false)
   }
 
   #forget(sendDeletion: boolean): void {
@@ -740,6 +787,10 @@ export class Session<Data extends SessionData = SessionData> {
     const base = this.#base
     const identity = this.#identity
     if (!base || !identity) return
+    if (this.#context.retired.has(identity.key)) {
+      this.#lose()
+      return
+    }
     const now = Date.now()
     const record: SessionRecord = {
       ...base,
@@ -751,8 +802,8 @@ export class Session<Data extends SessionData = SessionData> {
     try {
       const touched = await storage.touch(identity.key, record, ttl)
       if (touched === 'touched') this.#remember(identity, record)
-      // Logged out (or revoked) since this request read it: the browser's cookie is dead too.
-      if (touched === 'missing') this.#forget(true)
+      // Rotated away or deleted since this request read it: a newer cookie may be on its way.
+      if (touched === 'missing') this.#lose()
       if (touched !== 'unsupported') return
       // No touch capability: rewrite the record under the lock, which never resurrects a deleted one.
       await this.transaction((tx) => tx.markChanged())

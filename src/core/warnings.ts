@@ -37,3 +37,8 @@ export const MIXED_ACCESS_MESSAGE =
 export const STATELESS_LOCK = 'LATCHKEY_STATELESS_LOCK'
 export const STATELESS_LOCK_MESSAGE =
   'lock() on a session held in the cookie only serialises requests within this process: the browser keeps whichever cookie it received last.'
+
+export const SESSION_LOST = 'LATCHKEY_SESSION_LOST'
+export const SESSION_LOST_MESSAGE =
+  'The session this request read was rotated (login, regenerate) or deleted (logout) by a concurrent request before this one saved; ' +
+  'its changes were dropped and no cookie was sent, so the newer cookie stays. See docs/locking.md.'

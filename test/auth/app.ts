@@ -85,10 +85,11 @@ export async function startAuthApp(
     await sessionOf(req).login(req.body.user, req.body.options)
     return { ok: true }
   })
-  app.post<{ Body: LoginBody }>('/login-locked', async (req) => {
+  app.post<{ Body: LoginBody; Querystring: { gate?: string } }>('/login-locked', async (req) => {
     const session = sessionOf(req)
     await session.withLock(async (s) => {
       s.set('note', 'set in the lock before login')
+      await gates.pass(req.query.gate)
       await session.login(req.body.user, req.body.options)
       return (await session.currentUser())?.id
     })
@@ -132,6 +133,29 @@ export async function startAuthApp(
     const user = await session.currentUser()
     await gates.pass(req.query.gate)
     await session.set('note', `written by a slow request of ${user?.id ?? 'nobody'}`)
+    return { sawUser: user?.id ?? null }
+  })
+  app.post<{ Querystring: { gate?: string } }>('/slow-unlocked-clear', async (req) => {
+    const session = sessionOf(req)
+    const user = await session.currentUser()
+    await gates.pass(req.query.gate)
+    await session.clear()
+    return { sawUser: user?.id ?? null }
+  })
+  app.post<{ Querystring: { gate?: string } }>('/slow-logout', async (req) => {
+    const session = sessionOf(req)
+    const user = await session.currentUser()
+    await gates.pass(req.query.gate)
+    await session.logout()
+    return { sawUser: user?.id ?? null }
+  })
+  app.post<{ Querystring: { gate?: string } }>('/read-then-locked-write', async (req) => {
+    const session = sessionOf(req)
+    const user = await session.currentUser()
+    await gates.pass(req.query.gate)
+    await session.withLock((s) =>
+      s.set('note', `written under the lock by ${user?.id ?? 'nobody'}`),
+    )
     return { sawUser: user?.id ?? null }
   })
   app.post<{ Querystring: { gate?: string } }>('/slow-locked-write', async (req) => {
