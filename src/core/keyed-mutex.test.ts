@@ -68,12 +68,12 @@ describe('KeyedMutex', () => {
     expect(mutex.isLocked('k')).toBe(false)
   })
 
-  it('rejects 30,000 waiters timing out together each close to its own deadline', async () => {
+  it('rejects 50,000 waiters timing out together each close to its own deadline', async () => {
     const mutex = new KeyedMutex()
     await mutex.acquire('k', 1000)
     const waitMs = 1000
     let worst = 0
-    const waiters = Array.from({ length: 30_000 }, () => {
+    const waiters = Array.from({ length: 50_000 }, () => {
       const asked = performance.now()
       return mutex.acquire('k', waitMs).then(
         () => expect.unreachable('the holder never releases'),
@@ -85,6 +85,6 @@ describe('KeyedMutex', () => {
     })
     await Promise.all(waiters)
     // Removing each timed-out waiter from an array made the last ones wait for all before them.
-    expect(worst).toBeLessThan(500)
+    expect(worst).toBeLessThan(1000)
   })
 })
