@@ -1,6 +1,6 @@
 import type { AuthSessions } from '../auth/auth-sessions.js'
 import { type GuardOptions, type ResolvedGuard, resolveGuard } from '../auth/guard.js'
-import { SessionConfigError, SessionError, SessionUnavailableError } from '../core/errors.js'
+import { type ErrorAnswer, errorAnswer, SessionConfigError, SessionError } from '../core/errors.js'
 import type { Sessions } from '../core/manager.js'
 import type { RequestInfo, Session } from '../core/session.js'
 
@@ -35,34 +35,17 @@ export function checkManagers(managers: readonly AnySessions[]): void {
   }
 }
 
-/** The HTTP answer for an error that escaped session code, when it is ours. */
-export function errorResponse(
-  error: unknown,
-): { status: number; headers: Record<string, string>; body: string } | undefined {
-  if (!(error instanceof SessionError)) return undefined
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' }
-  if (error instanceof SessionUnavailableError) headers['retry-after'] = String(error.retryAfter)
-  const message = error.statusCode === 503 ? 'Service Unavailable' : 'Internal Server Error'
+/**
+ * The HTTP answer for an error that escaped session code or a commit: a
+ * session error's own (`SessionError.getResponse`), anything else a plain 500.
+ */
+export function errorResponse(error: unknown): ErrorAnswer {
+  if (error instanceof SessionError) return errorAnswer(error)
   return {
-    status: error.statusCode,
-    headers,
-    body: JSON.stringify({ error: message, code: error.code }),
+    status: 500,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ error: 'Internal Server Error' }),
   }
-}
-
-/** The HTTP answer for an error that escaped a commit: ours mapped, anything else a plain 500. */
-export function failureResponse(error: unknown): {
-  status: number
-  headers: Record<string, string>
-  body: string
-} {
-  return (
-    errorResponse(error) ?? {
-      status: 500,
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify({ error: 'Internal Server Error' }),
-    }
-  )
 }
 
 /**

@@ -31,6 +31,43 @@ export class SessionError extends Error {
     this.code = code
     this.statusCode = statusCode
   }
+
+  /**
+   * The HTTP answer every adapter sends when this error escapes a handler, as a
+   * Web `Response`: `statusCode`, the JSON body
+   * `{"error":"Service Unavailable","code":"LATCHKEY_STORE"}` (the status text
+   * and the code; never the message, which can name internal hosts) and, for a
+   * {@link SessionUnavailableError}, `Retry-After`. Hono's default `onError`
+   * sends it as it does an `HTTPException`'s.
+   *
+   * @example
+   * ```ts
+   * app.onError((err, c) => (isSessionError(err) ? err.getResponse() : c.text('Oops', 500)))
+   * ```
+   */
+  getResponse(): Response {
+    const { status, headers, body } = errorAnswer(this)
+    return new Response(body, { status, headers })
+  }
+}
+
+/** An HTTP answer as Node frameworks write it. */
+export interface ErrorAnswer {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
+/** What {@link SessionError.getResponse} answers, as plain parts. */
+export function errorAnswer(error: SessionError): ErrorAnswer {
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' }
+  if (error instanceof SessionUnavailableError) headers['retry-after'] = String(error.retryAfter)
+  const message = error.statusCode === 503 ? 'Service Unavailable' : 'Internal Server Error'
+  return {
+    status: error.statusCode,
+    headers,
+    body: JSON.stringify({ error: message, code: error.code }),
+  }
 }
 
 /**

@@ -30,6 +30,26 @@ describe('KeyedMutex', () => {
     expect(mutex.size).toBe(0)
   })
 
+  it('a waiter timing out between two others leaves the order of the rest intact', async () => {
+    const mutex = new KeyedMutex()
+    const held = await mutex.acquire('k', 1000)
+    const order: string[] = []
+    const first = mutex.acquire('k', 1000).then((release) => {
+      order.push('first')
+      release()
+    })
+    const middle = mutex.acquire('k', 20)
+    const last = mutex.acquire('k', 1000).then((release) => {
+      order.push('last')
+      release()
+    })
+    await expect(middle).rejects.toBeInstanceOf(SessionLockTimeoutError)
+    held()
+    await Promise.all([first, last])
+    expect(order).toEqual(['first', 'last'])
+    expect(mutex.size).toBe(0)
+  })
+
   it('keeps no entry for idle keys, even after a million distinct ones', async () => {
     const mutex = new KeyedMutex()
     for (let i = 0; i < 1_000_000; i++) (await mutex.acquire(`k${i}`, 1000))()
@@ -46,5 +66,25 @@ describe('KeyedMutex', () => {
     expect(mutex.isLocked('k')).toBe(true)
     second()
     expect(mutex.isLocked('k')).toBe(false)
+  })
+
+  it('rejects 50,000 waiters timing out together each close to its own deadline', async () => {
+    const mutex = new KeyedMutex()
+    await mutex.acquire('k', 1000)
+    const waitMs = 1000
+    let worst = 0
+    const waiters = Array.from({ length: 50_000 }, () => {
+      const asked = performance.now()
+      return mutex.acquire('k', waitMs).then(
+        () => expect.unreachable('the holder never releases'),
+        (error: unknown) => {
+          expect(error).toBeInstanceOf(SessionLockTimeoutError)
+          worst = Math.max(worst, performance.now() - asked - waitMs)
+        },
+      )
+    })
+    await Promise.all(waiters)
+    // Removing each timed-out waiter from an array made the last ones wait for all before them.
+    expect(worst).toBeLessThan(1000)
   })
 })

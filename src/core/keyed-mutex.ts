@@ -1,8 +1,17 @@
 import { SessionLockTimeoutError } from './errors.js'
 
+/** One waiter, linked in its key's queue so a timeout unlinks it in constant time. */
 interface Waiter {
   grant: () => void
-  timer: NodeJS.Timeout
+  timer: NodeJS.Timeout | undefined
+  previous: Waiter | undefined
+  next: Waiter | undefined
+}
+
+/** The waiters of one key, oldest first. */
+interface Queue {
+  head: Waiter | undefined
+  tail: Waiter | undefined
 }
 
 /** Releases a lock taken by {@link KeyedMutex.acquire}; calling it twice is harmless. */
@@ -14,7 +23,7 @@ export type Release = () => void
  */
 export class KeyedMutex {
   /** Held keys and their queues; `null` while nobody waits (no queue allocated per lock). */
-  readonly #entries = new Map<string, Waiter[] | null>()
+  readonly #entries = new Map<string, Queue | null>()
 
   /** Number of keys currently held or awaited. */
   get size(): number {
@@ -35,7 +44,9 @@ export class KeyedMutex {
 
   /**
    * Waits for `key` at most `waitMs` milliseconds, then rejects with
-   * {@link SessionLockTimeoutError}.
+   * {@link SessionLockTimeoutError}. A waiter that times out leaves its queue
+   * in constant time, so thousands of waiters timing out together are each
+   * rejected at their deadline rather than after the work of those before them.
    */
   acquire(key: string, waitMs: number): Promise<Release> {
     if (!this.#entries.has(key)) {
@@ -44,22 +55,27 @@ export class KeyedMutex {
     }
     let queue = this.#entries.get(key)
     if (!queue) {
-      queue = []
+      queue = { head: undefined, tail: undefined }
       this.#entries.set(key, queue)
     }
+    const waiting = queue
     return new Promise<Release>((resolve, reject) => {
       const waiter: Waiter = {
         grant: () => {
           clearTimeout(waiter.timer)
           resolve(this.#releaser(key))
         },
-        timer: setTimeout(() => {
-          const index = queue.indexOf(waiter)
-          if (index !== -1) queue.splice(index, 1)
-          reject(new SessionLockTimeoutError(waitMs / 1000))
-        }, waitMs),
+        timer: undefined,
+        previous: waiting.tail,
+        next: undefined,
       }
-      queue.push(waiter)
+      waiter.timer = setTimeout(() => {
+        unlink(waiting, waiter)
+        reject(new SessionLockTimeoutError(waitMs / 1000))
+      }, waitMs)
+      if (waiting.tail) waiting.tail.next = waiter
+      else waiting.head = waiter
+      waiting.tail = waiter
     })
   }
 
@@ -68,9 +84,23 @@ export class KeyedMutex {
     return () => {
       if (released) return
       released = true
-      const next = this.#entries.get(key)?.shift()
-      if (next) next.grant()
-      else this.#entries.delete(key)
+      const queue = this.#entries.get(key)
+      const next = queue?.head
+      if (!next) {
+        this.#entries.delete(key)
+        return
+      }
+      unlink(queue, next)
+      next.grant()
     }
   }
+}
+
+function unlink(queue: Queue, waiter: Waiter): void {
+  if (waiter.previous) waiter.previous.next = waiter.next
+  else queue.head = waiter.next
+  if (waiter.next) waiter.next.previous = waiter.previous
+  else queue.tail = waiter.previous
+  waiter.previous = undefined
+  waiter.next = undefined
 }

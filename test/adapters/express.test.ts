@@ -184,3 +184,51 @@ describe.each([
     expect(next.body.length).toBe(BIG)
   })
 })
+
+describe.each([
+  ['express 4', express4],
+  ['express 5', express5],
+])('%s: a session error no handler answers', (_name, createApp) => {
+  const store = new OutageStore()
+  const sessions = new Sessions<AppData>({ store, warnLock: false })
+  const servers: Served[] = []
+
+  afterAll(async () => {
+    for (const server of servers) await server.close()
+    await sessions.close()
+  })
+
+  async function start(env: string): Promise<string> {
+    const app = createApp()
+    app.set('env', env)
+    app.use(latchkey(sessions))
+    app.get('/set', (req, res, next) => {
+      req.session.set('n', 1).then(() => res.json({ ok: true }), next)
+    })
+    app.get('/read', (req, res, next) => {
+      req.session.get('n').then((n) => res.json({ n: n ?? null }), next)
+    })
+    // An app's error handler that passes errors on, as logging middleware does.
+    app.use((error: Error, _req: Request, _res: Response, next: NextFunction) => next(error))
+    const server = await served(app.listen(0, '127.0.0.1'))
+    servers.push(server)
+    return server.url
+  }
+
+  it.each(['production', 'development'])(
+    'gets latchkey’s JSON answer in %s, not an error page',
+    async (env) => {
+      const base = await start(env)
+      const jar = new CookieJar()
+      expect((await jar.fetch(`${base}/set`)).status).toBe(200)
+      store.down = true
+      const failed = await jar.fetch(`${base}/read`).finally(() => {
+        store.down = false
+      })
+      expect(failed.status).toBe(503)
+      expect(failed.headers.get('retry-after')).toBe('1')
+      expect(failed.headers.get('content-type')).toBe('application/json; charset=utf-8')
+      expect(failed.json()).toEqual({ error: 'Service Unavailable', code: 'LATCHKEY_STORE' })
+    },
+  )
+})

@@ -48,6 +48,15 @@ function sessionCookies(reply: Reply): string[] {
   return reply.setCookies.filter((line) => line.startsWith('SESSION='))
 }
 
+/**
+ * latchkey's own error answer, the same on every framework and in every mode:
+ * this small JSON body, never a framework's error page or a stack.
+ */
+function expectErrorBody(reply: Reply, body: { error: string; code: string }): void {
+  expect(reply.headers.get('content-type')).toBe('application/json; charset=utf-8')
+  expect(reply.json()).toEqual(body)
+}
+
 function sessionValue(reply: Reply): string | undefined {
   return sessionCookies(reply)[0]?.split(';')[0]?.slice('SESSION='.length)
 }
@@ -221,6 +230,7 @@ describe.each(frameworks)('$name', (framework) => {
       const waiting = await jar.fetch(`${impatientApp.url}/inc`)
       expect(waiting.status).toBe(503)
       expect(waiting.headers.get('retry-after')).toBe('1')
+      expectErrorBody(waiting, { error: 'Service Unavailable', code: 'LATCHKEY_LOCK_TIMEOUT' })
       expect(waiting.setCookies).toEqual([])
       expect((await holder).status).toBe(200)
       const after = await jar.fetch(`${impatientApp.url}/inc`)
@@ -234,6 +244,7 @@ describe.each(frameworks)('$name', (framework) => {
     await jar.fetch(url('/inc'))
     const failed = await jar.fetch(url('/set-invalid'))
     expect(failed.status).toBe(500)
+    expectErrorBody(failed, { error: 'Internal Server Error', code: 'LATCHKEY_USAGE' })
     expect(failed.setCookies).toEqual([])
     expect((await jar.fetch(url('/read'))).json()).toMatchObject({ n: 1 })
   })
@@ -262,6 +273,7 @@ describe.each(frameworks)('$name', (framework) => {
       })
       expect(failed.status).toBe(503)
       expect(failed.headers.get('retry-after')).toBe('1')
+      expectErrorBody(failed, { error: 'Service Unavailable', code: 'LATCHKEY_STORE' })
       expect(failed.setCookies).toEqual([])
       expect((await jar.fetch(url('/read'))).json()).toMatchObject({ n: 1 })
     })

@@ -2,12 +2,12 @@
  * Express 4 and 5 middleware: `import { latchkey } from 'latchkey/express'`.
  * @module
  */
-import type { RequestHandler } from 'express'
+import type { Application, ErrorRequestHandler, RequestHandler } from 'express'
 import { isSessionError } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
 import type { Session } from '../../core/session.js'
-import { type AnySessions, checkManagers, failureResponse } from '../shared.js'
-import { type Answer, beforeHeaders } from './before-headers.js'
+import { type AnySessions, checkManagers, errorResponse } from '../shared.js'
+import { type Answer, beforeHeaders, hasResponded } from './before-headers.js'
 import { type RequestSessions, SessionAttacher } from './request-sessions.js'
 
 declare module 'express-serve-static-core' {
@@ -25,10 +25,12 @@ declare module 'express-serve-static-core' {
  * `res.redirect`, `res.end`, `stream.pipe(res)`).
  * Register it before the routes that use sessions.
  *
- * A session error escaping a handler carries `statusCode` and `headers`, which
- * Express's error handling applies: a lock timeout or a store outage answers
- * 503 with `Retry-After`. When saving fails, the app's response is replaced by
- * a JSON 503 (with `Retry-After`) or 500.
+ * A session error escaping a handler that no error handler of the app answers
+ * gets latchkey's JSON answer (`SessionError.getResponse`), in production and
+ * development alike, instead of Express's error page: a lock timeout or a store
+ * outage answers 503 with `Retry-After`. For that, the first request adds one
+ * error handler at the end of the app's stack, after the app's own. When saving
+ * fails, the app's response is replaced by the same JSON 503 or 500.
  *
  * Session changes must be made before the response starts: the session is
  * saved when the first byte (or header) is written.
@@ -48,10 +50,24 @@ export function latchkey(...managers: AnySessions[]): RequestHandler {
   checkManagers(managers)
   const attacher = new SessionAttacher(managers)
   return (req, res, next) => {
+    // Added on the first request: the app's own error handlers are in its stack by then.
+    if (!answering.has(req.app)) {
+      answering.add(req.app)
+      req.app.use(answerSessionError)
+    }
     const sessions = attacher.attach(req)
     if (sessions) beforeHeaders(res, sessions, finish, failed)
     next()
   }
+}
+
+/** Apps whose stack ends with {@link answerSessionError}. */
+const answering = new WeakSet<Application>()
+
+const answerSessionError: ErrorRequestHandler = (error, _req, res, next) => {
+  if (!isSessionError(error) || hasResponded(res)) return next(error)
+  const { status, headers, body } = errorResponse(error)
+  res.status(status).set(headers).end(body)
 }
 
 function finish(sessions: RequestSessions): string[] | Promise<string[]> {
@@ -60,7 +76,7 @@ function finish(sessions: RequestSessions): string[] | Promise<string[]> {
 
 function failed(error: unknown): Answer {
   if (!isSessionError(error)) console.error('latchkey: saving the session failed', error)
-  return failureResponse(error)
+  return errorResponse(error)
 }
 
 export { type LoginRequiredOptions, loginRequired } from './login-required.js'

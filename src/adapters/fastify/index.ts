@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { SessionUnavailableError } from '../../core/errors.js'
+import { errorAnswer, SessionError, SessionUnavailableError } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
 import type { Session } from '../../core/session.js'
 import { isCookieSealer } from '../../core/store.js'
@@ -24,8 +24,14 @@ const OPEN = Symbol('latchkey.open')
  * watched (one property fewer to set up on every request than a separate flag).
  */
 const REPLY = Symbol('latchkey.reply')
+/** The session error that reached Fastify's error handling for this request, if any. */
+const ESCAPED = Symbol('latchkey.escaped')
 
-type Tracked = FastifyRequest & { [OPEN]: Session[] | null; [REPLY]: FastifyReply | null }
+type Tracked = FastifyRequest & {
+  [OPEN]: Session[] | null
+  [REPLY]: FastifyReply | null
+  [ESCAPED]: SessionError | null
+}
 
 /** The request's session of `manager`, opened on first use. */
 function sessionOf(request: FastifyRequest, manager: AnySessions, slot: symbol): Session {
@@ -74,8 +80,10 @@ function watchEnd(request: Tracked): void {
 /**
  * The latchkey plugin: attaches one session per manager to every request (as
  * `request[manager.name]`), saves them and sets their cookies before the
- * response headers are sent. Session errors that mean "try again" answer 503
- * with `Retry-After`.
+ * response headers are sent. A session error that reaches Fastify's default
+ * error handler, or a failed save, gets latchkey's JSON answer
+ * (`SessionError.getResponse`): 503 with `Retry-After` for "try again". A body
+ * the app's own error handler sends is kept.
  *
  * @example
  * ```ts
@@ -94,6 +102,7 @@ export function latchkey(...managers: AnySessions[]): FastifyPluginAsync {
     if (!app.hasRequestDecorator(OPEN)) {
       app.decorateRequest(OPEN, null)
       app.decorateRequest(REPLY, null)
+      app.decorateRequest(ESCAPED, null)
     }
     const slots = managers.map((manager) => ({ manager, slot: Symbol(manager.name) }))
     for (const { manager, slot } of slots) {
@@ -116,13 +125,23 @@ export function latchkey(...managers: AnySessions[]): FastifyPluginAsync {
       done()
     })
 
-    app.addHook('onError', (_request, reply, error, done) => {
+    app.addHook('onError', (request, reply, error, done) => {
+      if (error instanceof SessionError) (request as Tracked)[ESCAPED] = error
       if (error instanceof SessionUnavailableError)
         reply.header('retry-after', String(error.retryAfter))
       done()
     })
 
-    app.addHook('onSend', (request, reply, payload, done) => {
+    app.addHook('onSend', (request, reply, sent, done) => {
+      let payload = sent
+      const escaped = (request as Tracked)[ESCAPED]
+      if (escaped && isDefaultErrorBody(payload, escaped, reply.statusCode)) {
+        const answer = errorAnswer(escaped)
+        // Fastify set the length of its own body; it measures this one itself.
+        reply.removeHeader('content-length')
+        reply.headers(answer.headers)
+        payload = answer.body
+      }
       if (request.headers.cookie !== undefined) {
         for (const { manager, slot } of sealed) sessionOf(request, manager, slot)
       }
@@ -139,11 +158,11 @@ export function latchkey(...managers: AnySessions[]): FastifyPluginAsync {
           done(null, payload)
         },
         (error: unknown) => {
-          const answer = errorResponse(error)
-          if (!answer) {
+          if (!(error instanceof SessionError)) {
             done(error as Error)
             return
           }
+          const answer = errorResponse(error)
           request.log.error({ err: error }, 'latchkey: saving the session failed')
           reply.removeHeader('set-cookie')
           reply.code(answer.status)
@@ -154,6 +173,29 @@ export function latchkey(...managers: AnySessions[]): FastifyPluginAsync {
     })
   }
   return fp(plugin, { fastify: '5.x', name: 'latchkey' })
+}
+
+/**
+ * Whether `payload` is what Fastify's default error handler sends for `error`
+ * (`{statusCode, code, error, message}`): that answer is replaced by latchkey's
+ * own, while a body the app's error handler made is left alone.
+ */
+function isDefaultErrorBody(payload: unknown, error: SessionError, status: number): boolean {
+  if (typeof payload !== 'string' || status !== error.statusCode) return false
+  let body: unknown
+  try {
+    body = JSON.parse(payload)
+  } catch {
+    return false
+  }
+  if (typeof body !== 'object' || body === null) return false
+  const { code, message, statusCode, ...rest } = body as Record<string, unknown>
+  return (
+    code === error.code &&
+    message === error.message &&
+    statusCode === status &&
+    Object.keys(rest).join() === 'error'
+  )
 }
 
 export { type LoginRequiredOptions, loginRequired } from './login-required.js'

@@ -4,14 +4,13 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import { isSessionError } from '../../core/errors.js'
+import { type ErrorAnswer, isSessionError } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
 import type { RequestInfo, Session } from '../../core/session.js'
 import {
   type AnySessions,
   checkManagers,
   errorResponse,
-  failureResponse,
   finishSessions,
   openSessions,
 } from '../shared.js'
@@ -28,9 +27,11 @@ declare module 'hono' {
  * (`c.get(manager.name)`), then, once the handler has produced its response,
  * saves them and appends their cookies to it.
  *
- * A session error escaping a handler (which Hono's default `onError` turns
- * into a 500) is answered as JSON: 503 with `Retry-After` for a lock timeout or
- * a store outage, 500 otherwise. So is a failure to save.
+ * A session error escaping a handler is answered by Hono's default `onError`
+ * with the error's `getResponse()`, as an `HTTPException` is: JSON, 503 with
+ * `Retry-After` for a lock timeout or a store outage, 500 otherwise (an app's
+ * own `onError` can return `err.getResponse()` for session errors). A failure
+ * to save is answered the same way by this middleware.
  *
  * Session changes must be made before the handler returns its response; a
  * streaming callback runs after the session was saved.
@@ -60,8 +61,6 @@ export function latchkey(...managers: AnySessions[]): MiddlewareHandler {
       await Promise.resolve(finishSessions(sessions)).catch(() => undefined)
       throw error
     }
-    const escaped = c.error && c.res.status === 500 ? errorResponse(c.error) : undefined
-    if (escaped) replace(c, escaped)
     // Most requests need no I/O to finish: no promise to wait for then.
     const finished = finishSessions(sessions)
     let cookies: string[]
@@ -71,7 +70,7 @@ export function latchkey(...managers: AnySessions[]): MiddlewareHandler {
         cookies = await finished
       } catch (error) {
         if (!isSessionError(error)) console.error('latchkey: saving the session failed', error)
-        replace(c, failureResponse(error))
+        replace(c, errorResponse(error))
         return
       }
     }
@@ -104,7 +103,7 @@ class HonoRequestInfo implements RequestInfo {
   }
 }
 
-function replace(c: Context, answer: ReturnType<typeof failureResponse>): void {
+function replace(c: Context, answer: ErrorAnswer): void {
   // Unset first: assigning over a response merges the old one's headers into the new.
   c.res = undefined
   c.res = new Response(answer.body, { status: answer.status, headers: answer.headers })

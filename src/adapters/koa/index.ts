@@ -3,13 +3,13 @@
  * @module
  */
 import type { Context, Middleware } from 'koa'
-import { isSessionError } from '../../core/errors.js'
+import { type ErrorAnswer, isSessionError } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
 import type { RequestInfo, Session } from '../../core/session.js'
 import {
   type AnySessions,
   checkManagers,
-  failureResponse,
+  errorResponse,
   finishSessions,
   openSessions,
 } from '../shared.js'
@@ -67,19 +67,19 @@ export function latchkey(...managers: AnySessions[]): Middleware {
         cookies = await finished
       } catch (error) {
         if (!isSessionError(error)) ctx.app.emit('error', error, ctx)
-        answer(ctx, failureResponse(error))
+        answer(ctx, errorResponse(error))
         return
       }
     }
     if (failed) {
       if (!isSessionError(escaped)) throw escaped
-      answer(ctx, failureResponse(escaped))
+      answer(ctx, errorResponse(escaped))
     }
     for (const cookie of cookies) ctx.append('set-cookie', cookie)
   }
 }
 
-function answer(ctx: Context, { status, headers, body }: ReturnType<typeof failureResponse>): void {
+function answer(ctx: Context, { status, headers, body }: ErrorAnswer): void {
   for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name)
   ctx.set(headers)
   ctx.status = status
