@@ -1,6 +1,6 @@
 // The session core without HTTP: what one request's session work costs in CPU,
 // for a locked increment and an unlocked read over 1,000 sessions in MemoryStore.
-// `npm run bench:core` (after `npm install`, which builds dist/).
+// `npm run bench:core` from bench/ (after `npm ci` in the repository root, which builds dist/).
 import { Sessions } from 'latchkey'
 import { MemoryStore } from 'latchkey/stores/memory'
 

@@ -20,7 +20,9 @@ if (options.help) {
 try {
   await import('latchkey')
 } catch {
-  console.error('latchkey is not built: run `npm run build` (npm install does it) first')
+  console.error(
+    'latchkey is not built: run `npm ci` (or `npm run build`) in the repository root first',
+  )
   process.exit(1)
 }
 if (options.list) {

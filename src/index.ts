@@ -7,22 +7,13 @@
  * import { MemoryStore } from 'latchkey/stores/memory'
  * const sessions = new Sessions({ store: new MemoryStore() })
  * ```
+ * Adapter writers: the guard and request plumbing is in `latchkey/adapter-kit`.
  * @module
  */
 
 export { AuthSession, type LoginOptions } from './auth/auth-session.js'
 export { AuthSessions, type SessionInfo, type SessionReference } from './auth/auth-sessions.js'
-export {
-  checkLogin,
-  type GuardOptions,
-  type GuardRequest,
-  type GuardResponse,
-  type ResolvedGuard,
-  requireAuthSession,
-  resolveGuard,
-  sitePath,
-  unauthenticatedResponse,
-} from './auth/guard.js'
+export { type GuardOptions, sitePath } from './auth/guard.js'
 export type { AuthSessionsOptions } from './auth/options.js'
 export type { RegisterAuth, RegisteredUser } from './auth/register.js'
 export {

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises'
 
 /**
  * A benchmark contestant: one file in bench/contestants/<name>.js whose default
- * export has this shape. See bench/README.md, "Adding a contestant".
+ * export has this shape. See docs/performance.md, "Adding a contestant".
  *
  * @typedef {object} Contestant
  * @property {string} name          the file name without `.js`

@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 
 const run = promisify(execFile)
-const RUNNER = new URL('../../bench/run.js', import.meta.url).pathname
+const RUNNER = new URL('../run.js', import.meta.url).pathname
 
 interface Measurement {
   rps: number

@@ -26,7 +26,7 @@ interface TargetResult {
   status: string
 }
 const { checkTargets, markdown, pairedRatio, roundRatios, summarize } = (await import(
-  new URL('../../bench/lib/report.js', import.meta.url).href
+  new URL('../lib/report.js', import.meta.url).href
 )) as {
   pairedRatio(
     rounds: Results[],

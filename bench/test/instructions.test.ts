@@ -23,7 +23,7 @@ interface Row {
   ratio?: number
   ratioAll?: number
 }
-const bench = (path: string) => new URL(`../../bench/${path}`, import.meta.url).href
+const bench = (path: string) => new URL(`../${path}`, import.meta.url).href
 const { dumpTotals, startCountingServer, totalOf } = (await import(bench('lib/callgrind.js'))) as {
   totalOf(text: string): number | undefined
   dumpTotals(files: Array<{ name: string; text: string }>, prefix: string): Instructions

@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
-import { describeWithPostgres } from '../support/postgres-server.js'
 
 // The bench is plain JavaScript: its modules are imported by URL and typed here
 // by the parts the tests use.
@@ -17,7 +18,7 @@ interface RunningService {
   reset(): Promise<void>
   stop(): Promise<void>
 }
-const bench = (path: string) => new URL(`../../bench/${path}`, import.meta.url).href
+const bench = (path: string) => new URL(`../${path}`, import.meta.url).href
 const { contestantNames, loadContestant, runOrder } = (await import(
   bench('lib/contestants.js')
 )) as {
@@ -36,7 +37,7 @@ const SCENARIOS = ['inc', 'hot', 'read']
 
 describe('bench contestants', () => {
   it('every file loads, and its baseline, peer and targets name contestants that exist', async () => {
-    const files = (await readdir(new URL('../../bench/contestants/', import.meta.url)))
+    const files = (await readdir(new URL('../contestants/', import.meta.url)))
       .filter((file) => file.endsWith('.js'))
       .map((file) => file.slice(0, -3))
     const names = await contestantNames()
@@ -102,10 +103,22 @@ describe('bench run order', () => {
   }, 30_000)
 })
 
+const POSTGRES_BIN = process.env.LATCHKEY_PG_BIN ?? '/usr/lib/postgresql/15/bin'
+const MISSING = `PostgreSQL 15 not found in ${POSTGRES_BIN}: apt-get install postgresql-15 to run the service test`
+const postgres = ['initdb', 'postgres'].every((bin) => existsSync(join(POSTGRES_BIN, bin)))
+// CI must never skip: there a missing server fails the test, with startServices' reason.
+const describeWithPostgres =
+  postgres || process.env.CI
+    ? describe
+    : (name: string, body: () => void) => {
+        console.warn(`skipped "${name}": ${MISSING}`)
+        describe.skip(name, body)
+      }
+
 describeWithPostgres('bench PostgreSQL service', () => {
   it('starts on a free port, empties the database on reset and stops', async () => {
     const { running, unavailable } = await startServices(['postgres'])
-    expect(unavailable.size).toBe(0)
+    expect([...unavailable.values()]).toEqual([])
     const service = running.get('postgres')
     if (!service) throw new Error('postgres did not start')
     try {
