@@ -14,6 +14,8 @@ import { newKey, poolOn, recordOf } from './fixtures.js'
 const DEADLINE_MS = 500
 /** What a deadline may overrun by on a loaded 2-core machine. */
 const SLACK_MS = 1000
+/** A short lease, so that an outage can outlast it without a long test. */
+const LEASE_MS = 2000
 
 async function timed<T>(work: Promise<T>): Promise<{ ms: number; outcome: T | unknown }> {
   const started = performance.now()
@@ -79,6 +81,65 @@ describeWithPostgres('PostgresStore when PostgreSQL freezes', () => {
     const lease = await store.lock(key, { leaseMs: 10_000, waitMs: 3000 })
     expect(Date.now() - started).toBeLessThan(3000)
     await lease.commit()
+  })
+
+  it('frees the session as soon as PostgreSQL answers after an outage longer than the lease', async () => {
+    const key = newKey()
+    await store.set(key, recordOf({ n: 1 }), 60)
+    await server.freeze()
+    let thawed = false
+    try {
+      // Sent to the frozen server: it runs only when the server is thawed, long after
+      // the caller was told it failed and after the give-back stopped trying.
+      const frozenLock = await timed(store.lock(key, { leaseMs: LEASE_MS, waitMs: 5000 }))
+      expect(frozenLock.outcome).toBeInstanceOf(SessionStoreError)
+      await new Promise((resolve) => setTimeout(resolve, LEASE_MS + SLACK_MS))
+      await server.thaw()
+      thawed = true
+    } finally {
+      if (!thawed) await server.thaw()
+    }
+    const read = await eventually(
+      () => store.get(key),
+      (record) => record?.data?.n === 1,
+    )
+    expect(read?.data).toEqual({ n: 1 })
+    // The late statement found its deadline passed and took nothing: no wait for a fresh lease.
+    const started = Date.now()
+    const lease = await store.lock(key, { leaseMs: LEASE_MS, waitMs: LEASE_MS / 2 })
+    expect(Date.now() - started).toBeLessThan(LEASE_MS / 2)
+    await lease.commit()
+  })
+
+  it('lets no renewal sent during an outage longer than the lease outlive a holder that died', async () => {
+    const key = newKey()
+    await store.set(key, recordOf({ n: 1 }), 60)
+    // The holder runs in a "process" of its own: its pool, which dies during the outage.
+    const holderPool = poolOn(server.connection, 2)
+    const holder = new PostgresStore({ client: holderPool, queryTimeout: DEADLINE_MS / 1000 })
+    const held = await holder.lock(key, { leaseMs: LEASE_MS, waitMs: 1000 })
+    await server.freeze()
+    let thawed = false
+    try {
+      // Renewals (every third of the lease) are sent to the frozen server meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, LEASE_MS))
+      void holderPool.end().catch(() => {})
+      await new Promise((resolve) => setTimeout(resolve, LEASE_MS))
+      await server.thaw()
+      thawed = true
+    } finally {
+      if (!thawed) await server.thaw()
+    }
+    await eventually(
+      () => store.get(key),
+      (record) => record?.data?.n === 1,
+    )
+    const started = Date.now()
+    const lease = await store.lock(key, { leaseMs: LEASE_MS, waitMs: LEASE_MS / 2 })
+    expect(Date.now() - started).toBeLessThan(LEASE_MS / 2)
+    await lease.commit()
+    await held.commit().catch(() => {})
+    await holder.close()
   })
 
   it('answers 503 with Retry-After within the deadline while frozen, and serves again after SIGCONT', async () => {

@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import {
   SessionLockLostError,
   SessionLockTimeoutError,
@@ -116,6 +116,39 @@ describeWithPostgres('PostgresStore lock', () => {
     )
     expect((await a.get(key))?.data).toEqual({ n: 1 })
   })
+
+  for (const [label, skewMs] of [
+    ['behind', -3_600_000],
+    ['ahead of', 3_600_000],
+  ] as const) {
+    it(`locks, renews and hands over with our clock an hour ${label} the database's`, async () => {
+      vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true })
+      vi.setSystemTime(Date.now() + skewMs)
+      const pool = poolOn(server.connection, 2)
+      // A fresh store: it has not learned the offset yet.
+      const store = new PostgresStore({ client: pool })
+      try {
+        const key = newKey()
+        await store.set(key, recordOf({ n: 0 }), 60)
+        const held = await store.lock(key, { leaseMs: 500, waitMs: 1000 })
+        expect(held.record?.data).toEqual({ n: 0 })
+        await new Promise((resolve) => setTimeout(resolve, 1200))
+        await expect(b.lock(key, { leaseMs: 500, waitMs: 600 })).rejects.toThrow(
+          SessionLockTimeoutError,
+        )
+        expect(await held.commit({ type: 'set', record: recordOf({ n: 1 }), ttlSeconds: 60 })).toBe(
+          true,
+        )
+        const next = await store.lock(key, { leaseMs: 500, waitMs: 1000 })
+        expect(next.record?.data).toEqual({ n: 1 })
+        await next.commit()
+      } finally {
+        vi.useRealTimers()
+        await store.close()
+        await pool.end()
+      }
+    })
+  }
 
   it('fences a holder whose lease expired: its save and delete are refused, nothing written', async () => {
     const key = newKey()

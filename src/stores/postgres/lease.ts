@@ -2,12 +2,15 @@ import { SessionLockLostError, SessionUsageError } from '../../core/errors.js'
 import type { LeaseChange, SessionRecord, StoreLease } from '../../core/store.js'
 import { LeaseRenewal } from '../lease-renewal.js'
 import type { DeadlineRunner } from './client.js'
+import type { DatabaseClock } from './database-clock.js'
 import { recordValues, type statements } from './statements.js'
 
 /** What a lease needs from its store. */
 export interface LeaseContext {
   readonly runner: DeadlineRunner
   readonly sql: ReturnType<typeof statements>
+  /** Turns a statement's deadline into database time, so that a late lock or renewal does nothing. */
+  readonly clock: DatabaseClock
   /** Releases a lock whose fate is unknown (its statement failed), in the background. */
   giveBack(key: string, token: string, leaseMs: number): void
 }
@@ -44,9 +47,23 @@ export class PostgresLease implements StoreLease {
     this.#leaseMs = leaseMs
     this.#session = session
     this.record = record
-    this.#renewal = new LeaseRenewal(Math.max(10, leaseMs / 3), () =>
-      context.runner.run(context.sql.renew, [key, token, leaseMs]).then((rows) => rows.length > 0),
-    )
+    this.#renewal = new LeaseRenewal(Math.max(10, leaseMs / 3), () => this.#renew())
+  }
+
+  /** Resolves false once the lease is no longer ours. */
+  async #renew(): Promise<boolean> {
+    const { runner, sql, clock } = this.#context
+    const sentAt = Date.now()
+    const [row] = await runner.run(sql.renew, [
+      this.#key,
+      this.#token,
+      this.#leaseMs,
+      clock.deadline(sentAt),
+    ])
+    const refused = row?.in_time === false
+    clock.learn(sentAt, Number(row?.ran_at), refused)
+    // Refused: nothing was renewed, but the lease may still be ours; the next tick retries.
+    return refused || row?.held === true
   }
 
   async commit(change?: LeaseChange): Promise<boolean> {

@@ -9,6 +9,7 @@ import type {
   StoreLockOptions,
 } from '../../core/store.js'
 import { DeadlineRunner, type PostgresClient, type Row } from './client.js'
+import { DatabaseClock } from './database-clock.js'
 import { type LeaseContext, PostgresLease } from './lease.js'
 import { schemaSql, type TableNames, tableNames } from './schema.js'
 import { recordValues, statements, toRecord } from './statements.js'
@@ -151,6 +152,7 @@ export class PostgresStore implements SessionStore {
     this.#lease = {
       runner: this.#runner,
       sql: this.#sql,
+      clock: new DatabaseClock(queryTimeout * 1000),
       giveBack: (key, token, leaseMs) => this.#giveBack(key, token, leaseMs),
     }
     this.#onSweepError =
@@ -221,14 +223,15 @@ export class PostgresStore implements SessionStore {
     const token = randomUUID()
     const deadline = Date.now() + options.waitMs
     for (let attempt = 0; ; attempt++) {
+      const sentAt = Date.now()
       let row: Row | undefined
       try {
         ;[row] = await this.#runner.run(
           this.#sql.lock,
-          [key, token, options.leaseMs, Date.now()],
+          [key, token, options.leaseMs, sentAt, this.#lease.clock.deadline(sentAt)],
           // Acquired after the caller was told it failed: give it back at once.
-          (rows) => {
-            if (rows.length > 0) this.#giveBack(key, token, options.leaseMs)
+          ([late]) => {
+            if (late?.locked === true) this.#giveBack(key, token, options.leaseMs)
           },
         )
       } catch (error) {
@@ -236,7 +239,9 @@ export class PostgresStore implements SessionStore {
         this.#giveBack(key, token, options.leaseMs)
         throw error
       }
-      if (row) {
+      // A refused statement (clocks drifted apart) is retried like a held lock.
+      this.#lease.clock.learn(sentAt, Number(row?.ran_at), row?.in_time === false)
+      if (row?.locked === true) {
         const record = row.live === true ? toRecord(row) : undefined
         const session = row.data !== null && row.data !== undefined
         return new PostgresLease(this.#lease, key, token, options.leaseMs, record, session)

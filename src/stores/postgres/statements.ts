@@ -67,30 +67,43 @@ export function statements(table: string) {
   SELECT count(*)::int AS swept FROM gone`,
 
     /**
-     * Lock and load in one statement. $1 key, $2 token, $3 lease ms, $4 now.
+     * Lock and load in one statement. $1 key, $2 token, $3 lease ms, $4 now,
+     * $5 deadline (database time, see DatabaseClock).
      * A missing key gets a lock-only row (data NULL) so that it can be locked
      * too; its expiry is the lease's, so the sweep removes it if its holder dies.
      * Lease times use the database clock: it is the one clock every process
-     * competing for the lock shares. Returns no row when the lock is held; such
-     * a failed attempt only reads (an UPDATE whose WHERE fails locks nothing,
-     * unlike INSERT … ON CONFLICT DO UPDATE), so waiting costs no writes.
+     * competing for the lock shares. Always one row: `locked` when the lock is
+     * ours, else `in_time` false when the deadline had passed (nothing taken),
+     * else the lock is held. A failed attempt only reads (an UPDATE whose WHERE
+     * fails locks nothing, unlike INSERT … ON CONFLICT DO UPDATE), so waiting
+     * costs no writes.
      */
-    lock: `WITH taken AS (
+    lock: `WITH clock AS (SELECT ${ms('now()')} AS ran_at, now() < ${ts('$5')} AS in_time),
+  taken AS (
     UPDATE ${table} SET lock_token = $2::uuid, lock_expires_at = now() + ${interval('$3')}
     WHERE key = $1 AND (lock_token IS NULL OR lock_expires_at <= now())
+      AND (SELECT in_time FROM clock)
     RETURNING ${RECORD}, ${live('$4')} AS live),
   created AS (
     INSERT INTO ${table}
       (key, data, created_at, last_seen_at, expires_at, lock_token, lock_expires_at)
     SELECT $1, NULL, now(), now(), now() + ${interval('$3')}, $2::uuid, now() + ${interval('$3')}
-    WHERE NOT EXISTS (SELECT 1 FROM ${table} WHERE key = $1)
+    WHERE (SELECT in_time FROM clock) AND NOT EXISTS (SELECT 1 FROM ${table} WHERE key = $1)
     ON CONFLICT (key) DO NOTHING
-    RETURNING ${RECORD}, false AS live)
-  SELECT * FROM taken UNION ALL SELECT * FROM created`,
+    RETURNING ${RECORD}, false AS live),
+  got AS (SELECT *, true AS locked FROM taken UNION ALL SELECT *, true FROM created)
+  SELECT got.*, clock.ran_at, clock.in_time FROM clock LEFT JOIN got ON true`,
 
-    /** $1 key, $2 token, $3 lease ms. Returns a row while the lease is still ours. */
-    renew: `UPDATE ${table} SET lock_expires_at = now() + ${interval('$3')}
-  WHERE key = $1 AND lock_token = $2::uuid RETURNING 1 AS held`,
+    /**
+     * $1 key, $2 token, $3 lease ms, $4 deadline (database time). One row:
+     * `held` while the lease is still ours, `in_time` false when the deadline
+     * had passed (nothing renewed).
+     */
+    renew: `WITH clock AS (SELECT ${ms('now()')} AS ran_at, now() < ${ts('$4')} AS in_time),
+  renewed AS (
+    UPDATE ${table} SET lock_expires_at = now() + ${interval('$3')}
+    WHERE key = $1 AND lock_token = $2::uuid AND (SELECT in_time FROM clock) RETURNING 1)
+  SELECT EXISTS (SELECT 1 FROM renewed) AS held, ran_at, in_time FROM clock`,
 
     /** $1 key, $2 token. Unlocks a session row (the usual case: one plain UPDATE). */
     unlock: `UPDATE ${table} SET lock_token = NULL, lock_expires_at = NULL
