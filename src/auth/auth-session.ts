@@ -27,7 +27,7 @@ export interface LoginOptions {
   rememberMe?: boolean
   /**
    * Keep the data the session held before login (e.g. an anonymous cart).
-   * By default it is wiped (original `reset_session=True`).
+   * By default it is wiped.
    * @default false
    */
   keepData?: boolean

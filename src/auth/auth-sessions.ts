@@ -55,7 +55,7 @@ function checkUserId(userId: unknown): string {
 }
 
 /**
- * A session manager with login on top (original `AuthSession`): its own
+ * A session manager with login on top: its own
  * cookie (`SECURE_SESSION`) and request property (`authSession`), so an app
  * can run it beside a plain `Sessions`.
  *

@@ -22,8 +22,8 @@ export interface GuardOptions {
   /** Status of the redirect: 303 makes every method follow it with GET. @default 303 */
   redirectStatus?: 302 | 303
   /**
-   * Methods that pass without login, as in the original (CORS preflight
-   * requests carry no cookies). `[]` guards every method.
+   * Methods that pass without login (CORS preflight requests carry no
+   * cookies). `[]` guards every method.
    * @default ['OPTIONS']
    */
   exemptMethods?: readonly string[]

@@ -13,7 +13,7 @@ export function readCookie(header: string | undefined, name: string): string | u
   if (!header) return undefined
   const value = parse(header)[name]
   if (!value) return undefined
-  // Python's SimpleCookie (the original) quotes values that hold "=", as Fernet tokens do.
+  // Some servers (Python's SimpleCookie among them) quote values that hold "=", as Fernet tokens do.
   return value.length >= 2 && value.startsWith('"') && value.endsWith('"')
     ? value.slice(1, -1)
     : value
@@ -34,7 +34,7 @@ const layouts = new WeakMap<CookieAttributes, Layout>()
 function layoutOf(cookie: CookieAttributes): Layout {
   let layout = layouts.get(cookie)
   if (layout) return layout
-  // The order of cookie's serialize(), which the original's Set-Cookie strings were compared with.
+  // Attributes in the order of the `cookie` package's serialize(), so both spell a cookie alike.
   const domain = cookie.domain === undefined ? '' : `; Domain=${cookie.domain}`
   const path = `; Path=${cookie.path}`
   const sameSite = `${cookie.sameSite[0]?.toUpperCase()}${cookie.sameSite.slice(1)}`
@@ -86,7 +86,7 @@ export function sessionCookie(
 /**
  * A `Set-Cookie` value that deletes the session cookie. It repeats Domain,
  * Path, Secure, SameSite and Partitioned: a browser only removes a cookie whose
- * attributes match (the original's deletion cookie did not, so logout failed).
+ * attributes match; a bare deletion cookie leaves a cookie set with a Domain.
  */
 export function deletionCookie(cookie: CookieAttributes): string {
   return layoutOf(cookie).deletion

@@ -28,7 +28,7 @@ export interface CookieOptions {
   partitioned?: boolean
   /**
    * `true`: the cookie carries Max-Age/Expires and outlives the browser.
-   * `false`: a browser-session cookie (original `session_cookie=True`).
+   * `false`: a browser-session cookie.
    * @default true
    */
   persistent?: boolean

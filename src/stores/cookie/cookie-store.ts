@@ -28,7 +28,7 @@ export interface CookieStoreOptions {
 const MAX_COOKIE_VALUE_LENGTH = 4096
 
 /**
- * Sessions kept in the cookie itself (original `InCookieEncrypted`): the
+ * Sessions kept in the cookie itself: the
  * cookie value is a Fernet token (AES-128-CBC + HMAC-SHA256) of the whole
  * session record as a compact JSON array, readable by Python's `cryptography.fernet` with the same key.
  * No server state: nothing to run, nothing to lose on restart.

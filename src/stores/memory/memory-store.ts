@@ -47,7 +47,7 @@ type Cache = LRUCache<string, Entry>
 const clock = { now: () => Date.now() }
 
 /**
- * Sessions in this process's memory (original `InMemory`): for development,
+ * Sessions in this process's memory: for development,
  * tests and single-process apps. O(1) reads and writes, expiry honoured on
  * read, a periodic sweep, and least-recently-used bounds on size, one for
  * sessions without a user and one for sessions with a user. Sessions are lost

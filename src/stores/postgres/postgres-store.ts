@@ -86,7 +86,7 @@ function hasQuery(client: unknown): client is PostgresClient {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
- * Sessions in a PostgreSQL table (original `GinoAsyncPG`), shared by every
+ * Sessions in a PostgreSQL table, shared by every
  * process using the database: `import { PostgresStore } from 'latchkey/stores/postgres'`.
  *
  * Capabilities: a cross-process lock (a lease column, see docs/postgres.md),

@@ -97,7 +97,7 @@ function isErrorEmitter(client: unknown): client is ErrorEmitter {
 }
 
 /**
- * Sessions in Redis or Redis Cluster (original `Aioredis`), shared by every
+ * Sessions in Redis or Redis Cluster, shared by every
  * process and host using the same Redis. Takes the client you already have.
  *
  * Capabilities: a distributed lock with lease renewal and a fencing check on
