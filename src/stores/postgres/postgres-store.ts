@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { SessionConfigError, SessionLockTimeoutError } from '../../core/errors.js'
+import { SessionConfigError } from '../../core/errors.js'
 import { MAX_TIMER_SECONDS, seconds } from '../../core/seconds.js'
 import type {
   IndexedSession,
@@ -8,7 +8,8 @@ import type {
   StoreLease,
   StoreLockOptions,
 } from '../../core/store.js'
-import { DeadlineRunner, type PostgresClient, type Row } from './client.js'
+import { pollLock } from '../shared/poll-lock.js'
+import { DeadlineRunner, type PostgresClient } from './client.js'
 import { DatabaseClock } from './database-clock.js'
 import { type LeaseContext, PostgresLease } from './lease.js'
 import { schemaSql, type TableNames, tableNames } from './schema.js'
@@ -82,8 +83,6 @@ function hasQuery(client: unknown): client is PostgresClient {
     typeof (client as PostgresClient).query === 'function'
   )
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * Sessions in a PostgreSQL table, shared by every
@@ -221,36 +220,31 @@ export class PostgresStore implements SessionStore {
    */
   async lock(key: string, options: StoreLockOptions): Promise<StoreLease> {
     const token = randomUUID()
-    const deadline = Date.now() + options.waitMs
-    for (let attempt = 0; ; attempt++) {
-      const sentAt = Date.now()
-      let row: Row | undefined
-      try {
-        ;[row] = await this.#runner.run(
+    const clock = this.#lease.clock
+    return pollLock({
+      waitMs: options.waitMs,
+      firstPauseMs: RETRY_FIRST_MS,
+      maxPauseMs: RETRY_MAX_MS,
+      attempt: async () => {
+        const sentAt = Date.now()
+        const [row] = await this.#runner.run(
           this.#sql.lock,
-          [key, token, options.leaseMs, sentAt, this.#lease.clock.deadline(sentAt)],
+          [key, token, options.leaseMs, sentAt, clock.deadline(sentAt)],
           // Acquired after the caller was told it failed: give it back at once.
           ([late]) => {
             if (late?.locked === true) this.#giveBack(key, token, options.leaseMs)
           },
         )
-      } catch (error) {
-        // The statement may still run when the database answers again.
-        this.#giveBack(key, token, options.leaseMs)
-        throw error
-      }
-      // A refused statement (clocks drifted apart) is retried like a held lock.
-      this.#lease.clock.learn(sentAt, Number(row?.ran_at), row?.in_time === false)
-      if (row?.locked === true) {
+        // A refused statement (clocks drifted apart) is retried like a held lock.
+        clock.learn(sentAt, Number(row?.ran_at), row?.in_time === false)
+        if (row?.locked !== true) return undefined
         const record = row.live === true ? toRecord(row) : undefined
         const session = row.data !== null && row.data !== undefined
         return new PostgresLease(this.#lease, key, token, options.leaseMs, record, session)
-      }
-      const left = deadline - Date.now()
-      if (left <= 0) throw new SessionLockTimeoutError(options.waitMs / 1000)
-      const pause = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempt)
-      await sleep(Math.min(left, pause / 2 + Math.random() * (pause / 2)))
-    }
+      },
+      // The statement may still run when the database answers again.
+      giveBack: () => this.#giveBack(key, token, options.leaseMs),
+    })
   }
 
   async listByUser(userId: string): Promise<IndexedSession[]> {

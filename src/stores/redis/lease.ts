@@ -1,6 +1,6 @@
 import { SessionLockLostError, SessionUsageError } from '../../core/errors.js'
 import type { LeaseChange, SessionRecord, StoreLease } from '../../core/store.js'
-import { LeaseRenewal } from '../lease-renewal.js'
+import { LeaseRenewal } from '../shared/lease-renewal.js'
 import type { Script } from './client.js'
 import { encodeRecord } from './codec.js'
 import { COMMIT, RENEW } from './scripts.js'

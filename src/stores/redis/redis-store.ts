@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
-import {
-  SessionConfigError,
-  SessionLockTimeoutError,
-  SessionStoreError,
-} from '../../core/errors.js'
+import { SessionConfigError, SessionStoreError } from '../../core/errors.js'
 import { MAX_TIMER_SECONDS, seconds } from '../../core/seconds.js'
 import type {
   IndexedSession,
@@ -13,6 +8,7 @@ import type {
   StoreLease,
   StoreLockOptions,
 } from '../../core/store.js'
+import { pollLock } from '../shared/poll-lock.js'
 import { type RedisClientLike, RedisCommands } from './client.js'
 import { decodeRecord, encodeRecord } from './codec.js'
 import { KeyLayout } from './keys.js'
@@ -199,31 +195,23 @@ export class RedisStore implements SessionStore {
     ]
     const token = randomUUID()
     const leaseMs = String(Math.max(1, Math.ceil(options.leaseMs)))
-    const deadline = Date.now() + options.waitMs
-    for (let attempt = 0; ; attempt++) {
-      let taken: boolean
-      let record: SessionRecord | undefined
-      try {
+    return pollLock({
+      waitMs: options.waitMs,
+      firstPauseMs: FIRST_RETRY_MS,
+      maxPauseMs: this.#retryCapMs,
+      attempt: async () => {
         const read = await this.#redis.eval('lock', LOCK, keys.slice(0, 2), [token, leaseMs])
-        taken = read !== null && read !== undefined
-        record = taken ? decoded('lock', read) : undefined
-      } catch (error) {
-        // The script may have run (or still run once Redis answers): release what it took.
-        this.#redis.eval('unlock', COMMIT, keys, [token, 'none']).catch(() => {})
-        throw error
-      }
-      if (taken) {
+        if (read === null || read === undefined) return undefined
+        const record = decoded('lock', read)
         const lease = new RedisLease(this.#host, key, keys, token, Number(leaseMs), record)
         this.#leases.add(lease)
         return lease
-      }
-      const remaining = deadline - Date.now()
-      if (remaining <= 0) throw new SessionLockTimeoutError(options.waitMs / 1000)
-      const ceiling = Math.min(this.#retryCapMs, FIRST_RETRY_MS * 2 ** attempt)
-      await sleep(Math.min(remaining, ceiling / 2 + (Math.random() * ceiling) / 2), undefined, {
-        ref: false,
-      })
-    }
+      },
+      // The script may have run (or still run once Redis answers): release what it took.
+      giveBack: () => {
+        this.#redis.eval('unlock', COMMIT, keys, [token, 'none']).catch(() => {})
+      },
+    })
   }
 
   /**
