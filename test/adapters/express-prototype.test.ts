@@ -1,3 +1,4 @@
+import { IncomingMessage, ServerResponse } from 'node:http'
 import express5, { type RequestHandler } from 'express'
 import express4 from 'express4'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,6 +15,29 @@ const wrapEnd: RequestHandler = (_req, res, next) => {
     return (end as (...a: unknown[]) => typeof res).apply(this, args)
   } as typeof res.end
   next()
+}
+
+/** The own properties of the prototypes every request and response of the process share. */
+function sharedPrototypes(
+  createApp: typeof express5 | typeof express4,
+  app: { request: object; response: object },
+): Map<string, unknown> {
+  const found = new Map<string, unknown>()
+  const shared = {
+    'app.request': app.request,
+    'app.response': app.response,
+    'express.request': createApp.request,
+    'express.response': createApp.response,
+    'http.IncomingMessage': IncomingMessage.prototype,
+    'http.ServerResponse': ServerResponse.prototype,
+  }
+  for (const [where, proto] of Object.entries(shared)) {
+    for (const key of Reflect.ownKeys(proto)) {
+      const { value, get, set } = Object.getOwnPropertyDescriptor(proto, key) ?? {}
+      found.set(`${where}.${String(key)}`, value ?? [get, set])
+    }
+  }
+  return found
 }
 
 describe.each([
@@ -116,5 +140,22 @@ describe.each([
   it('an app that assigns req.session itself reads back its own value', async () => {
     const reply = await request(`${assigning}/`)
     expect(reply.json()).toEqual({ own: true })
+  })
+
+  it('changes no prototype that other requests and responses share', async () => {
+    const app = createApp()
+    app.use(latchkey(sessions))
+    app.get('/inc', async (req, res) => {
+      const n = ((await req.session.get('n')) as number | undefined) ?? 0
+      await req.session.set('n', n + 1)
+      res.json({ n: n + 1 })
+    })
+    const server = await served(app.listen(0, '127.0.0.1'))
+    const before = sharedPrototypes(createApp, app)
+    const jar = new CookieJar()
+    for (let n = 1; n <= 2; n++)
+      expect((await jar.fetch(`${server.url}/inc`)).json()).toEqual({ n })
+    await server.close()
+    expect(sharedPrototypes(createApp, app)).toEqual(before)
   })
 })

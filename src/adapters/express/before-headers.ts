@@ -1,10 +1,9 @@
-import {
-  type OutgoingHttpHeader,
-  type OutgoingHttpHeaders,
-  type OutgoingMessage,
+import type {
+  OutgoingHttpHeader,
+  OutgoingHttpHeaders,
+  OutgoingMessage,
   ServerResponse,
 } from 'node:http'
-import { frameworkPrototype } from './framework-prototype.js'
 
 type Callback = (error?: Error | null) => void
 type Loose<R> = (...args: unknown[]) => R
@@ -38,9 +37,6 @@ const HOLD = Symbol('latchkey.hold')
 
 type Holding = ServerResponse & { [HOLD]?: Hold<unknown> }
 
-/** Prototypes whose response methods already look for a hold. */
-const patched = new WeakSet<object>()
-
 type Originals = Record<'writeHead' | 'write' | 'end' | 'flushHeaders', Loose<unknown>>
 
 /**
@@ -70,51 +66,17 @@ export function beforeHeaders<Context>(
   prepare: (context: Context) => readonly string[] | Promise<readonly string[]>,
   fail: (error: unknown) => Answer,
 ): void {
-  const base = frameworkPrototype(res, ServerResponse.prototype)
-  if (base && patched.has(base)) {
-    // The usual case: the four methods of the framework's response prototype
-    // look for a hold, and the response gets one property instead of five.
-    // (A WeakMap from response to hold measured slower.)
-    const originals = originalsOf.get(base) as Originals
-    ;(res as Holding)[HOLD] = new Hold(res, context, prepare, fail, originals) as Hold<unknown>
-    return
-  }
   ;(res as Holding)[HOLD] = new Hold(res, context, prepare, fail, methodsOf(res)) as Hold<unknown>
-  // The first response (or one whose prototype is not a framework's): the
-  // methods go on the response itself, wrapping whatever a middleware that ran
-  // before may already have captured or replaced.
+  // The methods go on the response itself, never on a prototype that other
+  // responses share, wrapping whatever a middleware that ran before may
+  // already have captured or replaced.
   res.writeHead = heldWriteHead as ServerResponse['writeHead']
   res.write = heldWrite as ServerResponse['write']
   res.end = heldEnd as ServerResponse['end']
   res.flushHeaders = heldFlushHeaders
-  if (base) patch(base)
 }
 
-/** Makes the prototype's four methods honour a response's hold, and pass through otherwise. */
-function patch(base: object): void {
-  const methods = base as Originals
-  const originals = methodsOf(base)
-  originalsOf.set(base, originals)
-  methods.writeHead = function (this: Holding, ...args: unknown[]) {
-    return this[HOLD] ? heldWriteHead.apply(this, args) : originals.writeHead.apply(this, args)
-  }
-  methods.write = function (this: Holding, ...args: unknown[]) {
-    return this[HOLD] ? heldWrite.apply(this, args) : originals.write.apply(this, args)
-  }
-  methods.end = function (this: Holding, ...args: unknown[]) {
-    return this[HOLD] ? heldEnd.apply(this, args) : originals.end.apply(this, args)
-  }
-  methods.flushHeaders = function (this: Holding) {
-    if (this[HOLD]) heldFlushHeaders.call(this)
-    else originals.flushHeaders.call(this)
-  }
-  patched.add(base)
-}
-
-/** The methods a patched prototype had before, which a hold replays into. */
-const originalsOf = new WeakMap<object, Originals>()
-
-/** The four methods a response or prototype has now (own or inherited). */
+/** The four methods a response has now (own or inherited). */
 function methodsOf(target: object): Originals {
   const methods = target as Originals
   return {

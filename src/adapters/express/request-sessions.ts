@@ -1,8 +1,7 @@
-import { IncomingMessage } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import type { RequestInfo, Session } from '../../core/session.js'
 import { isCookieSealer } from '../../core/store.js'
 import { type AnySessions, finishSessions } from '../shared.js'
-import { frameworkPrototype } from './framework-prototype.js'
 
 /**
  * The sessions of one request, each opened when the app first reads its
@@ -70,8 +69,6 @@ const ofRequest = new WeakMap<IncomingMessage, RequestSessions>()
  */
 export class SessionAttacher {
   readonly #managers: readonly AnySessions[]
-  /** Prototypes of requests (an app's `request`) whose properties are defined. */
-  readonly #ready = new WeakSet<object>()
 
   constructor(managers: readonly AnySessions[]) {
     this.#managers = managers
@@ -84,8 +81,7 @@ export class SessionAttacher {
    */
   attach(req: IncomingMessage): RequestSessions | undefined {
     const managers = this.#managers
-    const proto: object = Object.getPrototypeOf(req)
-    if (!this.#ready.has(proto) && defineProperties(req, managers)) this.#ready.add(proto)
+    defineProperties(req, managers)
     const existing = ofRequest.get(req)
     if (existing) {
       existing.add(managers)
@@ -101,26 +97,24 @@ export class SessionAttacher {
 }
 
 /**
- * Defines the request properties as getters on the framework's request
- * prototype: adding properties to each Express request (whose prototype was
- * swapped) costs microseconds apiece. Without such a prototype they go on the
- * request itself. Returns whether they went on a prototype.
+ * Defines the request properties as getters on the request itself, never on
+ * a prototype that other requests share: a session is looked up (and opened)
+ * only when the app reads its property.
  */
-function defineProperties(req: IncomingMessage, managers: readonly AnySessions[]): boolean {
-  const target = frameworkPrototype(req, IncomingMessage.prototype) ?? req
+function defineProperties(req: IncomingMessage, managers: readonly AnySessions[]): void {
   for (const { name } of managers) {
     // Another copy of latchkey in the process may have defined the property:
     // its requests keep finding their sessions through its getter.
-    const previous = Object.getOwnPropertyDescriptor(target, name)?.get
+    const previous = Object.getOwnPropertyDescriptor(req, name)?.get
     const fallback = previous && !getters.has(previous) ? previous : undefined
     const get = function (this: IncomingMessage): unknown {
       const sessions = ofRequest.get(this)
       return sessions ? sessions.get(name) : fallback?.call(this)
     }
     getters.add(get)
-    Object.defineProperty(target, name, {
+    Object.defineProperty(req, name, {
       configurable: true,
-      enumerable: target === req,
+      enumerable: true,
       get,
       // Another library (or the app) assigning the property gets a plain one.
       set(this: IncomingMessage, value: unknown) {
@@ -133,7 +127,6 @@ function defineProperties(req: IncomingMessage, managers: readonly AnySessions[]
       },
     })
   }
-  return target !== req
 }
 
 /** The getters this module defined (not to be chained to as another copy's). */
