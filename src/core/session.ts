@@ -1,19 +1,19 @@
 import { hashSessionId, newSessionId } from '../crypto/ids.js'
 import { deletionCookie, readCookie, sessionCookie } from './cookie.js'
 import { SessionUsageError } from './errors.js'
+import {
+  cookieRefreshDue,
+  isLive,
+  isPersistent,
+  markCookieSent,
+  nextExpiry,
+  touchDue,
+  ttlSeconds,
+} from './expiry.js'
 import { assertEntry } from './json.js'
 import type { KeyedMutex, Release } from './keyed-mutex.js'
 import type { ResolvedOptions } from './options.js'
-import type { ControlFields } from './record.js'
-import {
-  cookieRefreshDue,
-  copyControlFields,
-  isLive,
-  isPersistent,
-  nextExpiry,
-  touchInterval,
-  ttlSeconds,
-} from './record.js'
+import { type ControlFields, copyControlFields } from './record.js'
 import type { RetiredIds } from './retired-ids.js'
 import type { Identity, Storage } from './storage.js'
 import type { SessionData, SessionRecord, StoreLease } from './store.js'
@@ -682,7 +682,7 @@ export class Session<Data extends SessionData = SessionData> {
       if (identity && base && held.action === 'none') {
         // The cookie carries only the id: the browser's copy stays valid unless its expiry is due.
         const resend = storage.clientSide || cookieRefreshDue(record, options)
-        if (resend) this.#markCookieSent(record)
+        if (resend) markCookieSent(record, storage.clientSide, options)
         const kept = await storage.commit(lease as StoreLease, identity.key, {
           type: 'set',
           record,
@@ -698,7 +698,7 @@ export class Session<Data extends SessionData = SessionData> {
       }
       const id = newSessionId()
       const fresh: Identity = { id, key: hashSessionId(id), sealed: record }
-      this.#markCookieSent(record)
+      markCookieSent(record, storage.clientSide, options)
       await storage.create(fresh.key, record, ttl)
       if (identity && base) {
         await storage.commit(lease as StoreLease, identity.key, { type: 'delete' })
@@ -740,14 +740,6 @@ export class Session<Data extends SessionData = SessionData> {
     this.#lost = false
   }
 
-  /** Records the expiry a persistent cookie sent now carries (server-side stores only). */
-  #markCookieSent(record: SessionRecord): void {
-    const { storage, options } = this.#context
-    if (!storage.clientSide && isPersistent(record, options))
-      record.cookieExpiresAt = record.expiresAt
-    else delete record.cookieExpiresAt
-  }
-
   /** Drops the session this request lost; the browser's cookie, whatever it is by now, stays. */
   #lose(): void {
     this.#lost = true
@@ -776,8 +768,7 @@ export class Session<Data extends SessionData = SessionData> {
     const identity = this.#identity
     if (!base || !identity) return false
     if (this.#touchRequested || identity.stale === true) return true
-    const interval = touchInterval(base, options)
-    return interval !== undefined && Date.now() - base.lastSeenAt >= interval
+    return touchDue(base, options, Date.now())
   }
 
   async #touchIfDue(): Promise<void> {
@@ -797,7 +788,7 @@ export class Session<Data extends SessionData = SessionData> {
       lastSeenAt: now,
       expiresAt: nextExpiry(base, options, now),
     }
-    this.#markCookieSent(record)
+    markCookieSent(record, storage.clientSide, options)
     const ttl = ttlSeconds(record.expiresAt, now)
     try {
       const touched = await storage.touch(identity.key, record, ttl)
