@@ -1,7 +1,7 @@
 import type { Action } from './commit.js'
 import type { RequestInfo, SessionContext } from './context.js'
-import { readCookie } from './cookie.js'
-import { isLive } from './expiry.js'
+import { deletionCookie, readCookie, sessionCookie } from './cookie.js'
+import { isLive, isPersistent, touchDue } from './expiry.js'
 import type { Release } from './keyed-mutex.js'
 import type { ControlFields } from './record.js'
 import type { SessionRecord, StoreLease } from './store.js'
@@ -61,6 +61,7 @@ export class RequestState {
   outcome: CookieOutcome
   /** The session was lost (see `Held.lost`) and the request has not logged in since. */
   lost = false
+  touchRequested = false
 
   constructor(context: SessionContext, request: RequestInfo) {
     this.context = context
@@ -166,5 +167,33 @@ export class RequestState {
     this.base = undefined
     this.data = {}
     this.outcome = sendDeletion ? 'delete' : undefined
+  }
+
+  /**
+   * Whether finishing must touch the session (sliding expiry, `touch()`) or
+   * re-issue its cookie (sealed under an old key). No I/O.
+   */
+  touchDue(): boolean {
+    if (this.outcome !== undefined) return false
+    const { options, storage } = this.context
+    if (!this.loaded) {
+      // A cookie sealed under an old key is re-issued under the current one, used or not.
+      return storage.clientSide && this.cookie !== undefined && this.identify()?.stale === true
+    }
+    const { base, identity } = this
+    if (!base || !identity) return false
+    if (this.touchRequested || identity.stale === true) return true
+    return touchDue(base, options, Date.now())
+  }
+
+  /** The `Set-Cookie` values finishing sends. */
+  setCookie(): string[] {
+    const { options, storage } = this.context
+    if (this.outcome === 'delete') return [deletionCookie(options.cookie)]
+    if (this.outcome !== 'set' || !this.base || !this.identity) return []
+    const record = this.base
+    const value = storage.cookieValue(this.identity.id, record)
+    const expiresAt = isPersistent(record, options) ? record.expiresAt : undefined
+    return [sessionCookie(options.cookie, value, expiresAt, Date.now())]
   }
 }

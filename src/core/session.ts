@@ -1,7 +1,6 @@
 import type { RequestInfo, SessionContext, Transaction } from './context.js'
-import { deletionCookie, sessionCookie } from './cookie.js'
 import { SessionUsageError } from './errors.js'
-import { isPersistent, markCookieSent, nextExpiry, touchDue, ttlSeconds } from './expiry.js'
+import { markCookieSent, nextExpiry, ttlSeconds } from './expiry.js'
 import { assertEntry } from './json.js'
 import { acquire, lockAccess, releaseLevel, replayDelta, transactionOf } from './lock.js'
 import { type LockAccess, LockedSession } from './locked-session.js'
@@ -46,7 +45,6 @@ function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
 export class Session<Data extends SessionData = SessionData> {
   readonly #state: RequestState
   #access: LockAccess | undefined
-  #touchRequested = false
   #committed = false
 
   constructor(context: SessionContext, request: RequestInfo) {
@@ -192,7 +190,7 @@ export class Session<Data extends SessionData = SessionData> {
 
   /** Extends the session's expiry (store and cookie) at the end of the request, without rewriting data. */
   touch(): void {
-    this.#touchRequested = true
+    this.#state.touchRequested = true
     this.#state.pending()
   }
 
@@ -209,7 +207,7 @@ export class Session<Data extends SessionData = SessionData> {
     while (state.held) await releaseLevel(state, state.held.generation)
     if (state.delta || state.cleared) await this.#applyDelta()
     else await this.#touchIfDue()
-    return this.#setCookie()
+    return this.#state.setCookie()
   }
 
   /**
@@ -225,11 +223,11 @@ export class Session<Data extends SessionData = SessionData> {
       state.delta === undefined &&
       !state.cleared &&
       (state.loaded || state.loading === undefined) &&
-      !this.#touchDue()
+      !this.#state.touchDue()
     if (!settled) return this.commit()
     this.#committed = true
     try {
-      return this.#setCookie()
+      return this.#state.setCookie()
     } catch (error) {
       return Promise.reject(error)
     }
@@ -310,26 +308,8 @@ export class Session<Data extends SessionData = SessionData> {
     await releaseLevel(state, held.generation)
   }
 
-  /**
-   * Whether finishing must touch the session (sliding expiry, `touch()`) or
-   * re-issue its cookie (sealed under an old key). No I/O.
-   */
-  #touchDue(): boolean {
-    const state = this.#state
-    if (state.outcome !== undefined) return false
-    const { options, storage } = state.context
-    if (!state.loaded) {
-      // A cookie sealed under an old key is re-issued under the current one, used or not.
-      return storage.clientSide && state.cookie !== undefined && state.identify()?.stale === true
-    }
-    const { base, identity } = state
-    if (!base || !identity) return false
-    if (this.#touchRequested || identity.stale === true) return true
-    return touchDue(base, options, Date.now())
-  }
-
   async #touchIfDue(): Promise<void> {
-    if (!this.#touchDue()) return
+    if (!this.#state.touchDue()) return
     const state = this.#state
     const { options, storage, retired } = state.context
     await state.load()
@@ -359,16 +339,5 @@ export class Session<Data extends SessionData = SessionData> {
       // A failed touch costs only expiry slack; the read this request made succeeded.
       options.onError(error, { store: storage.primary.name, operation: 'touch' })
     }
-  }
-
-  #setCookie(): string[] {
-    const state = this.#state
-    const { options, storage } = state.context
-    if (state.outcome === 'delete') return [deletionCookie(options.cookie)]
-    if (state.outcome !== 'set' || !state.base || !state.identity) return []
-    const record = state.base
-    const value = storage.cookieValue(state.identity.id, record)
-    const expiresAt = isPersistent(record, options) ? record.expiresAt : undefined
-    return [sessionCookie(options.cookie, value, expiresAt, Date.now())]
   }
 }
