@@ -5,13 +5,13 @@ import { SessionUsageError } from './errors.js'
 import { isLive } from './expiry.js'
 import { assertEntry } from './json.js'
 import type { LockAccess } from './locked-session.js'
-import { copyControlFields } from './record.js'
+import { type ControlFields, copyControlFields } from './record.js'
 import { DELETED, type Held, RESOLVED, type RequestState } from './request-state.js'
 import type { SessionRecord, StoreLease } from './store.js'
 import type { Identity } from './store-group.js'
 import { SESSION_LOST, SESSION_LOST_MESSAGE, warnOncePerCallSite } from './warnings.js'
 
-function controlFields(record: SessionRecord | undefined) {
+function controlFields(record: SessionRecord | undefined): Partial<ControlFields> {
   return record ? copyControlFields(record, {}) : {}
 }
 
@@ -221,8 +221,8 @@ export function transactionOf(state: RequestState, held: Held): Transaction {
 /** What a `LockedSession` may do with the request's state: only through the lock it holds. */
 export function lockAccess(state: RequestState): LockAccess {
   return {
-    id: () => (state.held ? state.held.identity?.id : state.identity?.id),
-    isNew: () => (state.held ? state.held.base : state.base) === undefined,
+    id: () => state.id,
+    isNew: () => state.isNew,
     data(generation) {
       assertHeld(state, generation)
       return state.data

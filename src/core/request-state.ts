@@ -69,6 +69,16 @@ export class RequestState {
     this.onPending = request.onPending
   }
 
+  /** The session id once known (see `Session.id`). */
+  get id(): string | undefined {
+    return this.held ? this.held.identity?.id : this.identity?.id
+  }
+
+  /** True until the session exists in the store (see `Session.isNew`). */
+  get isNew(): boolean {
+    return (this.held ? this.held.base : this.base) === undefined
+  }
+
   /** This session's cookie value as the client sent it (parsed on first need). */
   get cookie(): string | undefined {
     if (this.#cookieValue === null)

@@ -56,14 +56,12 @@ export class Session<Data extends SessionData = SessionData> {
    * found, or after a new session was first saved. `undefined` for a new session.
    */
   get id(): string | undefined {
-    const state = this.#state
-    return state.held ? state.held.identity?.id : state.identity?.id
+    return this.#state.id
   }
 
   /** True until the session exists in the store (known after the first read or lock). */
   get isNew(): boolean {
-    const state = this.#state
-    return (state.held ? state.held.base : state.base) === undefined
+    return this.#state.isNew
   }
 
   /** Whether this request holds the session's lock. */
