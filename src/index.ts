@@ -28,11 +28,11 @@ export {
   SessionUnavailableError,
   SessionUsageError,
 } from './core/errors.js'
-export { Sessions } from './core/manager.js'
 export type { CookieOptions, ErrorReporter, SessionsOptions } from './core/options.js'
 export type { Register, RegisteredData } from './core/register.js'
 export { MAX_SECONDS, MAX_TIMER_SECONDS } from './core/seconds.js'
 export { LockedSession, type RequestInfo, Session } from './core/session.js'
+export { Sessions } from './core/sessions.js'
 export type {
   AnyStore,
   CookieSealer,

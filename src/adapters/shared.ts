@@ -1,8 +1,8 @@
 import type { AuthSessions } from '../auth/auth-sessions.js'
 import { type GuardOptions, type ResolvedGuard, resolveGuard } from '../auth/guard.js'
 import { type ErrorAnswer, errorAnswer, SessionConfigError, SessionError } from '../core/errors.js'
-import type { Sessions } from '../core/manager.js'
 import type { RequestInfo, Session } from '../core/session.js'
+import type { Sessions } from '../core/sessions.js'
 
 /** A manager as adapters see it, whatever its data type. */
 // biome-ignore lint/suspicious/noExplicitAny: adapters accept managers of any data type

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { MemoryStore } from '../stores/memory/index.js'
 import { PostgresStore } from '../stores/postgres/index.js'
 import { RedisStore } from '../stores/redis/index.js'
-import { Sessions } from './manager.js'
 import type { SessionsOptions } from './options.js'
 import { MAX_SECONDS, MAX_TIMER_SECONDS } from './seconds.js'
+import { Sessions } from './sessions.js'
 
 const store = new MemoryStore()
 

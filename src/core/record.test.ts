@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { AuthSessions } from '../auth/auth-sessions.js'
 import { MemoryStore } from '../stores/memory/index.js'
-import { Sessions } from './manager.js'
-import { cloneRecord, nextExpiry, touchInterval, withId } from './record.js'
+import { nextExpiry, touchInterval } from './expiry.js'
+import { cloneRecord, withId } from './record.js'
+import { Sessions } from './sessions.js'
 import type { SessionRecord } from './store.js'
 
 // Required<>: a field added to SessionRecord fails to compile here until the test names it.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { AuthSessions } from '../auth/auth-sessions.js'
 import { MemoryStore } from '../stores/memory/index.js'
-import { Sessions } from './manager.js'
 import type { RequestInfo } from './session.js'
+import { Sessions } from './sessions.js'
 
 /** A request whose headers count how often the session looks them up. */
 function countingRequest(cookie: string | undefined): {

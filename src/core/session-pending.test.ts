@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MemoryStore } from '../stores/memory/index.js'
-import { Sessions } from './manager.js'
 import type { Session } from './session.js'
+import { Sessions } from './sessions.js'
 
 const sessions = new Sessions({ store: new MemoryStore(), warnLock: false })
 

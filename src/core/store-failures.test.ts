@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MemoryStore } from '../stores/memory/index.js'
 import { SessionLockLostError, SessionStoreError } from './errors.js'
-import { Sessions } from './manager.js'
+import { Sessions } from './sessions.js'
 import type { SessionRecord, StoreLease, StoreLockOptions } from './store.js'
 
 type Operation = 'get' | 'lock' | 'commit'

@@ -1,5 +1,5 @@
 import { SessionConfigError } from '../../core/errors.js'
-import { isLive } from '../../core/record.js'
+import { isLive } from '../../core/expiry.js'
 import type { CookieSealer, SessionRecord } from '../../core/store.js'
 import { Fernet, isFernetKey } from '../../crypto/fernet.js'
 import { decodeSealedRecord, encodeSealedRecord } from './sealed-record.js'

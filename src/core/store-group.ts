@@ -26,14 +26,6 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-/** What a failed store operation surfaces as: latchkey's errors as they are, anything else wrapped. */
-function failure(store: AnyStore, operation: string, error: unknown): Error {
-  if (isSessionError(error)) return error
-  return new SessionStoreError(store.name, `${operation} failed: ${describe(error)}`, {
-    cause: error,
-  })
-}
-
 /**
  * Runs a store operation, turning anything but a latchkey error into
  * `SessionStoreError` (also when the store throws instead of rejecting).
@@ -42,7 +34,10 @@ async function call<T>(store: AnyStore, operation: string, run: () => Promise<T>
   try {
     return await run()
   } catch (error) {
-    throw failure(store, operation, error)
+    if (isSessionError(error)) throw error
+    throw new SessionStoreError(store.name, `${operation} failed: ${describe(error)}`, {
+      cause: error,
+    })
   }
 }
 
@@ -53,13 +48,10 @@ const NO_TIMEOUT = Symbol('timeout')
  * primary; every write, touch and delete goes to the primary, then to all
  * mirrors concurrently under a deadline.
  *
- * Failures reach the session as `SessionStoreError` (or latchkey's own
- * errors). The three operations of every request that uses a session — `read`,
- * `lock` and `commit` — hand back the store's own promise, and the session maps
- * what they reject with through `failure()` where it awaits them: a mapping
- * step of their own would cost a turn of the microtask queue each.
+ * Every operation maps its failures here, in one place: they reach the
+ * session as `SessionStoreError` (or latchkey's own errors).
  */
-export class Storage {
+export class StoreGroup {
   #primary: AnyStore
   #mirrors: SessionStore[]
   readonly #options: ResolvedOptions
@@ -120,42 +112,36 @@ export class Storage {
     return { id: value, key: hashSessionId(value) }
   }
 
-  /** What a failure of `operation` on the primary surfaces as (see `read`, `lock`, `commit`). */
-  failure(operation: string, error: unknown): Error {
-    return failure(this.#primary, operation, error)
-  }
-
-  /** Reads the record of an identity from the primary. Map failures with `failure('get', …)`. */
+  /** Reads the record of an identity from the primary. */
   read(identity: Identity): Promise<SessionRecord | undefined> {
     const primary = this.#primary
     if (isCookieSealer(primary)) return Promise.resolve(identity.sealed)
-    return primary.get(identity.key)
+    return call(primary, 'get', () => primary.get(identity.key))
   }
 
   /**
    * Locks the identity's key in the primary when it can lock across processes,
    * reading the record in the same step. Otherwise (the in-process mutex is
    * then the lock) reads the record and returns a lease that writes plainly.
-   * Map failures with `failure('lock', …)`.
    */
   lock(identity: Identity, waitMs: number): Promise<StoreLease> {
     const primary = this.#primary
     if (isCookieSealer(primary)) return Promise.resolve(sealedLease(identity.sealed))
-    if (primary.lock)
-      return primary.lock(identity.key, { leaseMs: this.#options.lockLeaseMs, waitMs })
-    return primary.get(identity.key).then((record) => plainLease(primary, identity.key, record))
+    return call(primary, 'lock', () => {
+      if (primary.lock)
+        return primary.lock(identity.key, { leaseMs: this.#options.lockLeaseMs, waitMs })
+      return primary.get(identity.key).then((record) => plainLease(primary, identity.key, record))
+    })
   }
 
   /**
    * Applies `change` through a lease (none: only releases it), then to the
-   * mirrors. False if the record had vanished. Map failures with
-   * `failure('commit', …)`.
+   * mirrors. False if the record had vanished.
    */
   commit(lease: StoreLease, key: string, change: LeaseChange | undefined): Promise<boolean> {
-    const applied = lease.commit(change)
-    if (!change || this.#mirrors.length === 0) return applied
-    return applied.then(async (done) => {
-      if (!done) return false
+    return call(this.#primary, 'commit', async () => {
+      const done = await lease.commit(change)
+      if (!change || !done || this.#mirrors.length === 0) return done
       if (change.type === 'set')
         await this.#replicate('set', (m) => m.set(key, change.record, change.ttlSeconds))
       else await this.#replicate('delete', (m) => m.delete(key))

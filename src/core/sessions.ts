@@ -2,8 +2,8 @@ import { KeyedMutex } from './keyed-mutex.js'
 import { type ResolvedOptions, resolveOptions, type SessionsOptions } from './options.js'
 import { RetiredIds } from './retired-ids.js'
 import { type RequestInfo, Session, type SessionContext } from './session.js'
-import { Storage } from './storage.js'
 import type { AnyStore, SessionData, SessionStore } from './store.js'
+import { StoreGroup } from './store-group.js'
 
 /**
  * A session manager (original `Session`): one cookie, one request property,
@@ -35,7 +35,7 @@ export class Sessions<Data extends SessionData = SessionData> {
     this.name = this.options.name
     this.context = {
       options: this.options,
-      storage: new Storage(options.store, options.mirrors ?? [], this.options),
+      storage: new StoreGroup(options.store, options.mirrors ?? [], this.options),
       mutex: new KeyedMutex(),
       retired: new RetiredIds(this.options.lockTimeoutMs),
     }
