@@ -26,7 +26,7 @@ function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
 }
 
 /**
- * The session of one request (original `SessionDict`), attached by an adapter
+ * The session of one request, attached by an adapter
  * as `req.session` (or the manager's `name`).
  *
  * Nothing is read until the session is used. Reads and writes made here,
@@ -175,7 +175,7 @@ export class Session<Data extends SessionData = SessionData> {
 
   /**
    * Gives the session a new id and keeps its data; the old id stops working
-   * (original `refresh_sid`). Inside a lock it happens when the lock is released.
+   *. Inside a lock it happens when the lock is released.
    */
   async regenerate(): Promise<void> {
     await this.transaction((tx) => tx.rotate())

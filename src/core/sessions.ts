@@ -6,7 +6,7 @@ import type { AnyStore, SessionData, SessionStore } from './store.js'
 import { StoreGroup } from './store-group.js'
 
 /**
- * A session manager (original `Session`): one cookie, one request property,
+ * A session manager: one cookie, one request property,
  * one primary store and any number of mirrors. Register it with an adapter.
  *
  * @example
@@ -51,13 +51,13 @@ export class Sessions<Data extends SessionData = SessionData> {
     return this.context.storage.mirrors
   }
 
-  /** Adds a mirror (original `add_interface`). */
+  /** Adds a mirror. */
   addMirror(store: AnyStore): void {
     this.context.storage.addMirror(store)
   }
 
   /**
-   * Replaces the primary store (original `set_master_interface`). With
+   * Replaces the primary store. With
    * `keepOldAsMirror`, the old primary keeps receiving writes.
    * @default keepOldAsMirror false
    */
