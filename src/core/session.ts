@@ -174,8 +174,8 @@ export class Session<Data extends SessionData = SessionData> {
   }
 
   /**
-   * Gives the session a new id and keeps its data; the old id stops working
-   *. Inside a lock it happens when the lock is released.
+   * Gives the session a new id and keeps its data; the old id stops working.
+   * Inside a lock it happens when the lock is released.
    */
   async regenerate(): Promise<void> {
     await this.transaction((tx) => tx.rotate())

@@ -57,8 +57,8 @@ export class Sessions<Data extends SessionData = SessionData> {
   }
 
   /**
-   * Replaces the primary store. With
-   * `keepOldAsMirror`, the old primary keeps receiving writes.
+   * Replaces the primary store. With `keepOldAsMirror`, the old primary keeps
+   * receiving writes.
    * @default keepOldAsMirror false
    */
   setPrimary(store: AnyStore, options: { keepOldAsMirror?: boolean } = {}): void {
