@@ -91,7 +91,8 @@ export interface SessionsOptions {
   }
   /**
    * Warn (`process.emitWarning`, code `LATCHKEY_UNLOCKED_ACCESS`, once per call
-   * site) when session data is read or written without holding the lock.
+   * site) when session data is written (`set`, `delete`, `clear`) without
+   * holding the lock. Reads outside the lock do not warn: alone, they lose no update.
    * @default true
    */
   warnLock?: boolean

@@ -71,44 +71,44 @@ export class Session<Data extends SessionData = SessionData> {
 
   /** Reads a value (one store read per request at most). */
   async get<K extends keyof Data & string>(key: K): Promise<Data[K] | undefined> {
-    await this.#unlockedAccess()
+    await this.#loaded()
     return this.#state.data[key] as Data[K] | undefined
   }
 
   /** Whether `key` holds a value. */
   async has(key: keyof Data & string): Promise<boolean> {
-    await this.#unlockedAccess()
+    await this.#loaded()
     return Object.hasOwn(this.#state.data, key)
   }
 
   /** The keys that hold values. */
   async keys(): Promise<Array<keyof Data & string>> {
-    await this.#unlockedAccess()
+    await this.#loaded()
     return Object.keys(this.#state.data) as Array<keyof Data & string>
   }
 
   /** A shallow copy of all data. */
   async all(): Promise<Partial<Data>> {
-    await this.#unlockedAccess()
+    await this.#loaded()
     return { ...this.#state.data } as Partial<Data>
   }
 
   /** Sets a value (saved at the end of the request). Values must be JSON. */
   async set<K extends keyof Data & string>(key: K, value: Data[K]): Promise<void> {
     assertEntry(key, value)
-    await this.#unlockedAccess()
+    await this.#unlockedWrite()
     this.#state.write(key, value)
   }
 
   /** Removes a value (saved at the end of the request). */
   async delete(key: keyof Data & string): Promise<void> {
-    await this.#unlockedAccess()
+    await this.#unlockedWrite()
     this.#state.write(key, DELETED)
   }
 
   /** Removes every value; an emptied session is deleted at the end of the request. */
   async clear(): Promise<void> {
-    await this.#unlockedAccess()
+    await this.#unlockedWrite()
     const state = this.#state
     if (state.held) {
       state.clearLocked()
@@ -290,7 +290,14 @@ export class Session<Data extends SessionData = SessionData> {
     }
   }
 
-  #unlockedAccess(): Promise<void> {
+  /** Loads the data for a read. A read alone loses no update: it does not warn. */
+  #loaded(): Promise<void> {
+    const state = this.#state
+    return state.held ? RESOLVED : state.load()
+  }
+
+  /** Loads the data for a write outside the lock, which may overwrite a concurrent request's. */
+  #unlockedWrite(): Promise<void> {
     const state = this.#state
     if (state.held) return RESOLVED
     if (state.context.options.warnLock)

@@ -26,7 +26,7 @@ export function warnOncePerCallSite(code: string, message: string): void {
 
 export const UNLOCKED_ACCESS = 'LATCHKEY_UNLOCKED_ACCESS'
 export const UNLOCKED_ACCESS_MESSAGE =
-  'Session data was read or written without holding its lock; concurrent requests of this session may overwrite each other. ' +
+  'Session data was written without holding its lock; concurrent requests of this session may overwrite each other. ' +
   'Use `await using s = await req.session.lock()` (or `withLock`), or pass `warnLock: false`.'
 
 export const MIXED_ACCESS = 'LATCHKEY_MIXED_ACCESS'

@@ -21,6 +21,11 @@ describe('warnLock', () => {
       await req.session.set('a', 1)
       return { a: await req.session.get('a') }
     })
+    app.get('/read', async (req) => ({
+      a: (await req.session.get('a')) ?? null,
+      keys: await req.session.keys(),
+      has: await req.session.has('a'),
+    }))
     app.get('/mixed', async (req) => {
       await req.session.set('a', 2)
       await using s = await req.session.lock()
@@ -37,13 +42,21 @@ describe('warnLock', () => {
     await quiet.close()
   })
 
-  it('warns with a code once per call site when data is used without the lock', async () => {
+  it('warns with a code once per call site when data is written without the lock', async () => {
     const jar = new CookieJar()
     for (let i = 0; i < 3; i++) await jar.fetch(`${base}/unlocked`)
     await new Promise((resolve) => setImmediate(resolve))
     const unlocked = warnings.filter((w) => w.code === 'LATCHKEY_UNLOCKED_ACCESS')
-    expect(unlocked).toHaveLength(2) // the set and the get call sites, once each
+    expect(unlocked).toHaveLength(1) // the set call site, once; the get does not warn
     expect(unlocked[0]?.message).toMatch(/await using s = await req\.session\.lock\(\)/)
+  })
+
+  it('does not warn for reads without the lock, as a read-only route makes them', async () => {
+    const before = warnings.filter((w) => w.code === 'LATCHKEY_UNLOCKED_ACCESS').length
+    const reply = await new CookieJar().fetch(`${base}/read`)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(reply.json()).toEqual({ a: null, keys: [], has: false })
+    expect(warnings.filter((w) => w.code === 'LATCHKEY_UNLOCKED_ACCESS')).toHaveLength(before)
   })
 
   it('warns that unlocked writes are discarded when lock() follows them', async () => {
