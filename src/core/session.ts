@@ -299,10 +299,9 @@ export class Session<Data extends SessionData = SessionData> {
   /** Loads the data for a write outside the lock, which may overwrite a concurrent request's. */
   #unlockedWrite(): Promise<void> {
     const state = this.#state
-    if (state.held) return RESOLVED
-    if (state.context.options.warnLock)
+    if (!state.held && state.context.options.warnLock)
       warnOncePerCallSite(UNLOCKED_ACCESS, UNLOCKED_ACCESS_MESSAGE)
-    return state.load()
+    return this.#loaded()
   }
 
   async #applyDelta(): Promise<void> {

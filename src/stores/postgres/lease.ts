@@ -1,7 +1,7 @@
 import { SessionLockLostError, SessionUsageError } from '../../core/errors.js'
 import type { LeaseChange, SessionRecord, StoreLease } from '../../core/store.js'
 import { LeaseRenewal } from '../shared/lease-renewal.js'
-import type { DeadlineRunner } from './client.js'
+import type { DeadlineRunner, Row } from './client.js'
 import type { DatabaseClock } from './database-clock.js'
 import { recordValues, type statements } from './statements.js'
 
@@ -13,6 +13,24 @@ export interface LeaseContext {
   readonly clock: DatabaseClock
   /** Releases a lock whose fate is unknown (its statement failed), in the background. */
   giveBack(key: string, token: string, leaseMs: number): void
+}
+
+/**
+ * Runs a lock or renewal statement with its deadline in database time as the
+ * last parameter, and learns the clock offset from the answer. `refused`: the
+ * statement ran after its deadline and changed nothing.
+ */
+export async function runInTime(
+  context: LeaseContext,
+  text: string,
+  values: unknown[],
+  onLate?: (rows: Row[]) => void,
+): Promise<{ row: Row | undefined; refused: boolean }> {
+  const sentAt = Date.now()
+  const [row] = await context.runner.run(text, [...values, context.clock.deadline(sentAt)], onLate)
+  const refused = row?.in_time === false
+  context.clock.learn(sentAt, Number(row?.ran_at), refused)
+  return { row, refused }
 }
 
 /**
@@ -52,16 +70,11 @@ export class PostgresLease implements StoreLease {
 
   /** Resolves false once the lease is no longer ours. */
   async #renew(): Promise<boolean> {
-    const { runner, sql, clock } = this.#context
-    const sentAt = Date.now()
-    const [row] = await runner.run(sql.renew, [
+    const { row, refused } = await runInTime(this.#context, this.#context.sql.renew, [
       this.#key,
       this.#token,
       this.#leaseMs,
-      clock.deadline(sentAt),
     ])
-    const refused = row?.in_time === false
-    clock.learn(sentAt, Number(row?.ran_at), refused)
     // Refused: nothing was renewed, but the lease may still be ours; the next tick retries.
     return refused || row?.held === true
   }

@@ -11,7 +11,7 @@ import type {
 import { pollLock } from '../shared/poll-lock.js'
 import { DeadlineRunner, type PostgresClient } from './client.js'
 import { DatabaseClock } from './database-clock.js'
-import { type LeaseContext, PostgresLease } from './lease.js'
+import { type LeaseContext, PostgresLease, runInTime } from './lease.js'
 import { schemaSql, type TableNames, tableNames } from './schema.js'
 import { recordValues, statements, toRecord } from './statements.js'
 
@@ -220,23 +220,21 @@ export class PostgresStore implements SessionStore {
    */
   async lock(key: string, options: StoreLockOptions): Promise<StoreLease> {
     const token = randomUUID()
-    const clock = this.#lease.clock
     return pollLock({
       waitMs: options.waitMs,
       firstPauseMs: RETRY_FIRST_MS,
       maxPauseMs: RETRY_MAX_MS,
       attempt: async () => {
-        const sentAt = Date.now()
-        const [row] = await this.#runner.run(
+        // A refused statement (clocks drifted apart) is retried like a held lock.
+        const { row } = await runInTime(
+          this.#lease,
           this.#sql.lock,
-          [key, token, options.leaseMs, sentAt, clock.deadline(sentAt)],
+          [key, token, options.leaseMs, Date.now()],
           // Acquired after the caller was told it failed: give it back at once.
           ([late]) => {
             if (late?.locked === true) this.#giveBack(key, token, options.leaseMs)
           },
         )
-        // A refused statement (clocks drifted apart) is retried like a held lock.
-        clock.learn(sentAt, Number(row?.ran_at), row?.in_time === false)
         if (row?.locked !== true) return undefined
         const record = row.live === true ? toRecord(row) : undefined
         const session = row.data !== null && row.data !== undefined
