@@ -155,3 +155,8 @@ export class SessionCookieTooLargeError extends SessionError {
 export function isSessionError(error: unknown): error is SessionError {
   return error instanceof SessionError
 }
+
+/** The message of anything thrown: an `Error`'s message, else its text. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

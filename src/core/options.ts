@@ -1,4 +1,4 @@
-import { SessionConfigError } from './errors.js'
+import { messageOf, SessionConfigError } from './errors.js'
 import { MAX_TIMER_SECONDS, seconds } from './seconds.js'
 import type { AnyStore } from './store.js'
 
@@ -134,8 +134,7 @@ function boolean(value: unknown, option: string, fallback: boolean): boolean {
 }
 
 const defaultReporter: ErrorReporter = (error, { store, operation }) => {
-  const reason = error instanceof Error ? error.message : String(error)
-  process.emitWarning(`latchkey: ${operation} on store "${store}" failed: ${reason}`, {
+  process.emitWarning(`latchkey: ${operation} on store "${store}" failed: ${messageOf(error)}`, {
     code: 'LATCHKEY_BACKGROUND_ERROR',
   })
 }

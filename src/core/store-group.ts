@@ -1,5 +1,5 @@
 import { hashSessionId, isWellFormedSessionId } from '../crypto/ids.js'
-import { isSessionError, SessionConfigError, SessionStoreError } from './errors.js'
+import { isSessionError, messageOf, SessionConfigError, SessionStoreError } from './errors.js'
 import type { ResolvedOptions } from './options.js'
 import { withId } from './record.js'
 import {
@@ -22,10 +22,6 @@ export interface Identity {
   stale?: boolean
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
 /**
  * Runs a store operation, turning anything but a latchkey error into
  * `SessionStoreError` (also when the store throws instead of rejecting).
@@ -35,7 +31,7 @@ async function call<T>(store: AnyStore, operation: string, run: () => Promise<T>
     return await run()
   } catch (error) {
     if (isSessionError(error)) throw error
-    throw new SessionStoreError(store.name, `${operation} failed: ${describe(error)}`, {
+    throw new SessionStoreError(store.name, `${operation} failed: ${messageOf(error)}`, {
       cause: error,
     })
   }
@@ -243,7 +239,7 @@ export class StoreGroup {
         } catch (error) {
           const wrapped = new SessionStoreError(
             mirror.name,
-            `mirror ${operation} failed: ${describe(error)}`,
+            `mirror ${operation} failed: ${messageOf(error)}`,
             { cause: error },
           )
           if (mirrorFailure === 'fail') failures.push(wrapped)

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto'
-import { isSessionError, SessionStoreError, SessionUsageError } from '../../core/errors.js'
+import {
+  isSessionError,
+  messageOf,
+  SessionStoreError,
+  SessionUsageError,
+} from '../../core/errors.js'
+import { DeadlineExceeded, withDeadline } from '../shared/deadline.js'
 
 /** A query as `pg` takes it: text with `$n` placeholders, values, and a per-query deadline. */
 export interface PostgresQuery {
@@ -28,7 +34,7 @@ const UNSUPPORTED_UNICODE = '22P05'
 
 /**
  * Runs queries under a deadline. `query_timeout` makes `pg` fail a query whose
- * answer does not come and lets the pool discard that connection; the race
+ * answer does not come and lets the pool discard that connection; the deadline
  * covers the time spent waiting for a pooled connection, which `pg` does not
  * bound by default. Either way the caller gets `SessionStoreError` in time.
  */
@@ -52,33 +58,14 @@ export class DeadlineRunner {
    * acquired too late, which must then be given back).
    */
   async run(text: string, values: unknown[], onLate?: (rows: Row[]) => void): Promise<Row[]> {
-    let timer: NodeJS.Timeout | undefined
-    let late = false
-    const pending = Promise.resolve()
-      .then(() => this.#client.query(this.#query(text, values)))
-      .then((result) => {
-        if (late) onLate?.(result.rows)
-        return result.rows as Row[]
-      })
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        late = true
-        reject(
-          new SessionStoreError(
-            this.#store,
-            `no answer from PostgreSQL within ${this.#timeoutMs / 1000}s`,
-          ),
-        )
-      }, this.#timeoutMs)
-    })
-    // The loser of the race must not become an unhandled rejection.
-    pending.catch(() => {})
     try {
-      return await Promise.race([pending, deadline])
+      return await withDeadline(
+        this.#timeoutMs,
+        async () => (await this.#client.query(this.#query(text, values))).rows as Row[],
+        onLate,
+      )
     } catch (error) {
       throw this.#wrap(error)
-    } finally {
-      clearTimeout(timer)
     }
   }
 
@@ -101,6 +88,11 @@ export class DeadlineRunner {
   }
 
   #wrap(error: unknown): Error {
+    if (error instanceof DeadlineExceeded)
+      return new SessionStoreError(
+        this.#store,
+        `no answer from PostgreSQL within ${this.#timeoutMs / 1000}s`,
+      )
     if (isSessionError(error)) return error
     if ((error as { code?: unknown } | null)?.code === UNSUPPORTED_UNICODE) {
       return new SessionUsageError(
@@ -108,7 +100,6 @@ export class DeadlineRunner {
         { cause: error },
       )
     }
-    const message = error instanceof Error ? error.message : String(error)
-    return new SessionStoreError(this.#store, message, { cause: error })
+    return new SessionStoreError(this.#store, messageOf(error), { cause: error })
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { SessionConfigError } from '../../core/errors.js'
+import { messageOf, SessionConfigError } from '../../core/errors.js'
 import { MAX_TIMER_SECONDS, seconds } from '../../core/seconds.js'
 import type {
   IndexedSession,
@@ -157,10 +157,10 @@ export class PostgresStore implements SessionStore {
     this.#onSweepError =
       options.onSweepError ??
       ((error) =>
-        process.emitWarning(
-          `latchkey: sweeping expired sessions failed: ${error instanceof Error ? error.message : String(error)}`,
-          { code: 'LATCHKEY_SWEEP_FAILED', type: 'LatchkeyWarning' },
-        ))
+        process.emitWarning(`latchkey: sweeping expired sessions failed: ${messageOf(error)}`, {
+          code: 'LATCHKEY_SWEEP_FAILED',
+          type: 'LatchkeyWarning',
+        }))
     if (sweepInterval > 0) {
       this.#timer = setInterval(() => this.#periodicSweep(), sweepInterval * 1000)
       this.#timer.unref()

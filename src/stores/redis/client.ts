@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
 import {
   isSessionError,
+  messageOf,
   SessionConfigError,
   type SessionError,
   SessionStoreError,
 } from '../../core/errors.js'
-import { DeadlineExceeded, Deadlines } from './deadlines.js'
+import { DeadlineExceeded, withDeadline } from '../shared/deadline.js'
 
 /**
  * An ioredis client: `new Redis()` or `new Redis.Cluster([...])` (ioredis 5+).
@@ -56,10 +57,6 @@ export function script(source: string): Script {
   return { source, sha: createHash('sha1').update(source).digest('hex') }
 }
 
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
 /**
  * The user's client behind one small interface, every command under the
  * store's deadline. The flavour is told by the shape of its methods, never by
@@ -68,14 +65,12 @@ function reason(error: unknown): string {
  */
 export class RedisCommands {
   readonly #send: Send
-  readonly #deadlines: Deadlines
-  readonly #timeoutSeconds: number
+  readonly #timeoutMs: number
 
   /** @param timeoutMs how long a command may take before it fails with `SessionStoreError` */
   constructor(client: unknown, timeoutMs = 2000) {
     this.#send = sender(client)
-    this.#deadlines = new Deadlines(timeoutMs)
-    this.#timeoutSeconds = timeoutMs / 1000
+    this.#timeoutMs = timeoutMs
   }
 
   /**
@@ -97,38 +92,21 @@ export class RedisCommands {
     return this.#run(operation, keys[0] ?? '', command, script)
   }
 
-  /** One promise per command: settled by the reply, or failed by its window's deadline. */
-  #run(operation: string, key: string, args: string[], script: Script | undefined) {
-    const window = this.#deadlines.window()
-    return new Promise<unknown>((resolve, reject) => {
-      const fail = (error: unknown) => {
-        window.pending.delete(fail)
-        reject(this.#storeError(operation, error))
-      }
-      const done = (reply: unknown) => {
-        window.pending.delete(fail)
-        resolve(reply)
-      }
-      const failOrLoad =
-        script === undefined
-          ? fail
-          : (error: unknown) => {
-              if (!reason(error).includes('NOSCRIPT')) return fail(error)
-              args[0] = 'EVAL'
-              args[1] = script.source
-              this.#sendSafely(key, args, window.signal).then(done, fail)
-            }
-      window.pending.add(fail)
-      this.#sendSafely(key, args, window.signal).then(done, failOrLoad)
-    })
-  }
-
-  /** A client that throws instead of rejecting (a closed connection, bad arguments) rejects here. */
-  #sendSafely(key: string, args: string[], signal: AbortSignal): Promise<unknown> {
+  /** One command under the deadline; a script missing on its node is loaded by sending it whole. */
+  async #run(operation: string, key: string, args: string[], script: Script | undefined) {
     try {
-      return this.#send(key, args, signal)
+      return await withDeadline(this.#timeoutMs, async (signal) => {
+        try {
+          return await this.#send(key, args, signal)
+        } catch (error) {
+          if (script === undefined || !messageOf(error).includes('NOSCRIPT')) throw error
+          args[0] = 'EVAL'
+          args[1] = script.source
+          return await this.#send(key, args, signal)
+        }
+      })
     } catch (error) {
-      return Promise.reject(error)
+      throw this.#storeError(operation, error)
     }
   }
 
@@ -136,10 +114,12 @@ export class RedisCommands {
     if (error instanceof DeadlineExceeded)
       return new SessionStoreError(
         'redis',
-        `${operation}: no answer from Redis within ${this.#timeoutSeconds}s`,
+        `${operation}: no answer from Redis within ${this.#timeoutMs / 1000}s`,
       )
     if (isSessionError(error)) return error
-    return new SessionStoreError('redis', `${operation} failed: ${reason(error)}`, { cause: error })
+    return new SessionStoreError('redis', `${operation} failed: ${messageOf(error)}`, {
+      cause: error,
+    })
   }
 }
 

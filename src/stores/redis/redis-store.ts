@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { SessionConfigError, SessionStoreError } from '../../core/errors.js'
+import { messageOf, SessionConfigError, SessionStoreError } from '../../core/errors.js'
 import { MAX_TIMER_SECONDS, seconds } from '../../core/seconds.js'
 import type {
   IndexedSession,
@@ -56,7 +56,9 @@ function decoded(operation: string, reply: unknown, now?: number): SessionRecord
   try {
     return decodeRecord(reply, now)
   } catch (error) {
-    throw new SessionStoreError('redis', `${operation} failed: ${reason(error)}`, { cause: error })
+    throw new SessionStoreError('redis', `${operation} failed: ${messageOf(error)}`, {
+      cause: error,
+    })
   }
 }
 
@@ -71,10 +73,6 @@ function scoredMembers(reply: unknown): Array<[string, string]> {
   const pairs: Array<[string, string]> = []
   for (let i = 0; i + 1 < items.length; i += 2) pairs.push([String(items[i]), String(items[i + 1])])
   return pairs
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 interface ErrorEmitter {
@@ -317,7 +315,7 @@ export class RedisStore implements SessionStore {
       const now = Date.now()
       if (now - lastWarning < CLIENT_WARNING_INTERVAL_MS) return
       lastWarning = now
-      process.emitWarning(`latchkey: the Redis client reported: ${reason(error)}`, {
+      process.emitWarning(`latchkey: the Redis client reported: ${messageOf(error)}`, {
         code: 'LATCHKEY_REDIS_CLIENT_ERROR',
       })
     }
