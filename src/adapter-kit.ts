@@ -13,12 +13,13 @@
  * @module
  */
 
+export { defineLazyProperty, RequestSessions } from './adapters/request-sessions.js'
 export {
   type AnySessions,
   checkManagers,
   errorResponse,
-  finishSessions,
-  openSessions,
+  finishAfter,
+  type Outcome,
   type PreparedGuard,
   prepareGuard,
 } from './adapters/shared.js'

@@ -1,12 +1,15 @@
 import type { AuthSessions } from '../auth/auth-sessions.js'
 import { type GuardOptions, type ResolvedGuard, resolveGuard } from '../auth/guard.js'
-import { type ErrorAnswer, errorAnswer, SessionConfigError, SessionError } from '../core/errors.js'
-import type { RequestInfo, Session } from '../core/session.js'
-import type { Sessions } from '../core/sessions.js'
+import {
+  type ErrorAnswer,
+  errorAnswer,
+  isSessionError,
+  SessionConfigError,
+  SessionError,
+} from '../core/errors.js'
+import type { AnySessions, RequestSessions } from './request-sessions.js'
 
-/** A manager as adapters see it, whatever its data type. */
-// biome-ignore lint/suspicious/noExplicitAny: adapters accept managers of any data type
-export type AnySessions = Sessions<any>
+export type { AnySessions } from './request-sessions.js'
 
 /**
  * Checks the managers registered together: at least one, and no two sharing a
@@ -48,42 +51,42 @@ export function errorResponse(error: unknown): ErrorAnswer {
   }
 }
 
-/**
- * Opens one session per manager for a request (no I/O) and hands each to
- * `attach` under the manager's request property.
- */
-export function openSessions(
-  managers: readonly AnySessions[],
-  request: RequestInfo,
-  attach: (name: string, session: Session) => void,
-): Session[] {
-  const sessions: Session[] = []
-  for (const manager of managers) {
-    const session: Session = manager.open(request)
-    attach(manager.name, session)
-    sessions.push(session)
-  }
-  return sessions
-}
+/** What a request's chain came to once its sessions are finished. */
+export type Outcome =
+  | { cookies: string[]; answer?: undefined }
+  /** Send `answer` instead; `failure` is the error to report, when it is not a session error's own. */
+  | { answer: ErrorAnswer; failure: unknown }
 
 /**
- * Finishes every session of a request (`Session.finish`) and returns their
- * `Set-Cookie` values: synchronously when none needs I/O, else a promise. All
- * are finished even when one fails, so no lock stays held; the first failure
- * is then thrown (rejected).
+ * Runs the rest of a request's chain (`next`), then finishes its sessions,
+ * also when the chain threw, so that no lock stays held. Gives the cookies to
+ * append; or the answer to send instead when finishing failed or a session
+ * error escaped the chain. Any other error escaping the chain is rethrown
+ * once the sessions are finished.
  */
-export function finishSessions(sessions: readonly Session[]): string[] | Promise<string[]> {
-  if (sessions.length === 1) return (sessions[0] as Session).finish()
-  const results = sessions.map((session) => session.finish())
-  if (results.every((result) => Array.isArray(result))) return (results as string[][]).flat()
-  return Promise.allSettled(results).then((settled) => {
-    const cookies: string[] = []
-    for (const outcome of settled) {
-      if (outcome.status === 'rejected') throw outcome.reason
-      cookies.push(...outcome.value)
-    }
-    return cookies
-  })
+export async function finishAfter(
+  sessions: RequestSessions,
+  next: () => Promise<unknown>,
+): Promise<Outcome> {
+  let escaped: unknown
+  let threw = false
+  try {
+    await next()
+  } catch (error) {
+    escaped = error
+    threw = true
+  }
+  let cookies: string[]
+  try {
+    const finished = sessions.finish()
+    // Most requests need no I/O to finish: no promise to wait for then.
+    cookies = Array.isArray(finished) ? finished : await finished
+  } catch (error) {
+    return { answer: errorResponse(error), failure: isSessionError(error) ? undefined : error }
+  }
+  if (!threw) return { cookies }
+  if (!isSessionError(escaped)) throw escaped
+  return { answer: errorResponse(escaped), failure: undefined }
 }
 
 /** What every framework's `loginRequired` works from, checked when the route is defined. */

@@ -73,6 +73,16 @@ export class Sessions<Data extends SessionData = SessionData> {
     return new Session<Data>(this.context, request)
   }
 
+  /**
+   * Adapter API: whether a request's session must be opened and finished even
+   * when the app never uses it. True for a client-side store when the request
+   * sent cookies: a cookie sealed under an old key is re-issued under the
+   * current one on the next response, so that retiring a key logs nobody out.
+   */
+  mustOpen(request: RequestInfo): boolean {
+    return request.cookie !== undefined && this.context.storage.clientSide
+  }
+
   /** Stops the stores' timers and connections that they own. */
   async close(): Promise<void> {
     await this.context.storage.close()

@@ -91,7 +91,7 @@ process.stdout.write(JSON.stringify(loaded))
     expect(loaded['.']).toEqual(expect.arrayContaining(['Sessions', 'AuthSessions', 'sitePath']))
     expect(loaded['.']).not.toContain('checkLogin')
     expect(loaded['./adapter-kit']).toEqual(
-      expect.arrayContaining(['checkLogin', 'resolveGuard', 'openSessions', 'finishSessions']),
+      expect.arrayContaining(['checkLogin', 'resolveGuard', 'RequestSessions', 'finishAfter']),
     )
     expect(loaded['./fastify']).toEqual(['latchkey', 'loginRequired'])
   })

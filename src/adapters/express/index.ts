@@ -6,9 +6,10 @@ import type { Application, ErrorRequestHandler, RequestHandler } from 'express'
 import { isSessionError } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
 import type { Session } from '../../core/session.js'
+import type { RequestSessions } from '../request-sessions.js'
 import { type AnySessions, checkManagers, errorResponse } from '../shared.js'
+import { SessionAttacher } from './attach.js'
 import { type Answer, beforeHeaders, hasResponded } from './before-headers.js'
-import { type RequestSessions, SessionAttacher } from './request-sessions.js'
 
 declare module 'express-serve-static-core' {
   interface Request {

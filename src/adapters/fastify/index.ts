@@ -7,8 +7,8 @@ import fp from 'fastify-plugin'
 import { errorAnswer, SessionError, SessionUnavailableError } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
 import type { Session } from '../../core/session.js'
-import { isCookieSealer } from '../../core/store.js'
-import { type AnySessions, checkManagers, errorResponse, finishSessions } from '../shared.js'
+import { RequestSessions } from '../request-sessions.js'
+import { type AnySessions, checkManagers, errorResponse } from '../shared.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,8 +17,8 @@ declare module 'fastify' {
   }
 }
 
-/** The sessions a request has used, in the order they were first used. */
-const OPEN = Symbol('latchkey.open')
+/** The request's sessions, made when the first is used. */
+const SESSIONS = Symbol('latchkey.sessions')
 /**
  * The request's reply, kept by the onRequest hook until the response's end is
  * watched (one property fewer to set up on every request than a separate flag).
@@ -28,39 +28,24 @@ const REPLY = Symbol('latchkey.reply')
 const ESCAPED = Symbol('latchkey.escaped')
 
 type Tracked = FastifyRequest & {
-  [OPEN]: Session[] | null
+  [SESSIONS]: RequestSessions | null
   [REPLY]: FastifyReply | null
   [ESCAPED]: SessionError | null
 }
 
-/** The request's session of `manager`, opened on first use. */
-function sessionOf(request: FastifyRequest, manager: AnySessions, slot: symbol): Session {
-  const tracked = request as Tracked & Record<symbol, Session | null>
-  let session = tracked[slot]
-  if (!session) {
-    session = manager.open({
-      cookie: request.headers.cookie,
-      userAgent: request.headers['user-agent'],
-      onPending: () => watchEnd(tracked),
-    })
-    tracked[slot] = session
-    if (tracked[OPEN]) tracked[OPEN].push(session)
-    else tracked[OPEN] = [session]
-  }
-  return session
-}
-
-/** Takes the request's open sessions; later calls get none. */
-function takeOpen(request: FastifyRequest): Session[] | null {
+function sessionsOf(request: FastifyRequest): RequestSessions {
   const tracked = request as Tracked
-  const open = tracked[OPEN]
-  tracked[OPEN] = null
-  return open
+  tracked[SESSIONS] ??= new RequestSessions({
+    cookie: request.headers.cookie,
+    userAgent: request.headers['user-agent'],
+    onPending: () => watchEnd(tracked),
+  })
+  return tracked[SESSIONS]
 }
 
 /**
  * Finishes the request's sessions when its response ends, should onSend never
- * take them (a hijacked reply). Only requests whose sessions hold work left
+ * finish them (a hijacked reply). Only requests whose sessions hold work left
  * for finishing are watched: a listener on every response costs every request.
  */
 function watchEnd(request: Tracked): void {
@@ -69,9 +54,9 @@ function watchEnd(request: Tracked): void {
   if (!reply) return
   request[REPLY] = null
   reply.raw.once('close', () => {
-    const open = takeOpen(request)
-    if (!open) return
-    Promise.resolve(finishSessions(open)).then(undefined, (error: unknown) => {
+    const sessions = request[SESSIONS]
+    if (!sessions) return
+    Promise.resolve(sessions.finish()).then(undefined, (error: unknown) => {
       request.log.error({ err: error }, 'latchkey: finishing the session after the response failed')
     })
   })
@@ -99,29 +84,25 @@ function watchEnd(request: Tracked): void {
 export function latchkey(...managers: AnySessions[]): FastifyPluginAsync {
   checkManagers(managers)
   const plugin = async (app: FastifyInstance): Promise<void> => {
-    if (!app.hasRequestDecorator(OPEN)) {
-      app.decorateRequest(OPEN, null)
+    if (!app.hasRequestDecorator(SESSIONS)) {
+      app.decorateRequest(SESSIONS, null)
       app.decorateRequest(REPLY, null)
       app.decorateRequest(ESCAPED, null)
     }
-    const slots = managers.map((manager) => ({ manager, slot: Symbol(manager.name) }))
-    for (const { manager, slot } of slots) {
-      app.decorateRequest(slot, null)
+    for (const manager of managers) {
       // A session is made when a handler first uses it: untouched routes cost nothing.
       app.decorateRequest(manager.name, {
         getter(this: FastifyRequest) {
-          return sessionOf(this, manager, slot)
+          return sessionsOf(this).get(manager)
         },
       })
     }
-    // A cookie sealed under an old key is re-issued on the next response, used or not.
-    const sealed = slots.filter(({ manager }) => isCookieSealer(manager.store))
 
     app.addHook('onRequest', (request, reply, done) => {
       const tracked = request as Tracked
       tracked[REPLY] = reply
       // Sessions used by hooks that ran before this one.
-      if (tracked[OPEN]) watchEnd(tracked)
+      if (tracked[SESSIONS]) watchEnd(tracked)
       done()
     })
 
@@ -142,11 +123,13 @@ export function latchkey(...managers: AnySessions[]): FastifyPluginAsync {
         reply.headers(answer.headers)
         payload = answer.body
       }
-      if (request.headers.cookie !== undefined) {
-        for (const { manager, slot } of sealed) sessionOf(request, manager, slot)
+      let sessions = (request as Tracked)[SESSIONS]
+      if (!sessions && request.headers.cookie !== undefined) {
+        const info = { cookie: request.headers.cookie }
+        if (managers.some((manager) => manager.mustOpen(info))) sessions = sessionsOf(request)
       }
-      const open = takeOpen(request)
-      const finished = open ? finishSessions(open) : []
+      sessions?.add(managers)
+      const finished = sessions ? sessions.finish() : []
       if (Array.isArray(finished)) {
         for (const cookie of finished) reply.header('set-cookie', cookie)
         done(null, payload)

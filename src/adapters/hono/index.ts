@@ -4,16 +4,11 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import { type ErrorAnswer, isSessionError } from '../../core/errors.js'
+import type { ErrorAnswer } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
 import type { RequestInfo, Session } from '../../core/session.js'
-import {
-  type AnySessions,
-  checkManagers,
-  errorResponse,
-  finishSessions,
-  openSessions,
-} from '../shared.js'
+import { RequestSessions } from '../request-sessions.js'
+import { type AnySessions, checkManagers, finishAfter } from '../shared.js'
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -50,30 +45,16 @@ declare module 'hono' {
 export function latchkey(...managers: AnySessions[]): MiddlewareHandler {
   checkManagers(managers)
   return async (c, next) => {
-    const request = new HonoRequestInfo(c)
-    const sessions = openSessions(managers, request, (name, session) =>
-      c.set(name as 'session', session),
-    )
-    try {
-      await next()
-    } catch (error) {
-      // Only when no onError is in the chain (Hono normally catches); still release the locks.
-      await Promise.resolve(finishSessions(sessions)).catch(() => undefined)
-      throw error
+    const sessions = new RequestSessions(new HonoRequestInfo(c), managers)
+    // Hono's variables are a plain map: each session is opened up front (no I/O).
+    for (const manager of managers) c.set(manager.name as 'session', sessions.get(manager))
+    const outcome = await finishAfter(sessions, next)
+    if (outcome.answer) {
+      if (outcome.failure) console.error('latchkey: saving the session failed', outcome.failure)
+      replace(c, outcome.answer)
+      return
     }
-    // Most requests need no I/O to finish: no promise to wait for then.
-    const finished = finishSessions(sessions)
-    let cookies: string[]
-    if (Array.isArray(finished)) cookies = finished
-    else {
-      try {
-        cookies = await finished
-      } catch (error) {
-        if (!isSessionError(error)) console.error('latchkey: saving the session failed', error)
-        replace(c, errorResponse(error))
-        return
-      }
-    }
+    const { cookies } = outcome
     if (cookies.length === 0) return
     try {
       for (const cookie of cookies) c.res.headers.append('set-cookie', cookie)

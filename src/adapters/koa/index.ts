@@ -3,16 +3,11 @@
  * @module
  */
 import type { Context, Middleware } from 'koa'
-import { type ErrorAnswer, isSessionError } from '../../core/errors.js'
+import type { ErrorAnswer } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
-import type { RequestInfo, Session } from '../../core/session.js'
-import {
-  type AnySessions,
-  checkManagers,
-  errorResponse,
-  finishSessions,
-  openSessions,
-} from '../shared.js'
+import type { Session } from '../../core/session.js'
+import { defineLazyProperty, RequestSessions } from '../request-sessions.js'
+import { type AnySessions, checkManagers, finishAfter } from '../shared.js'
 
 declare module 'koa' {
   interface DefaultContext {
@@ -46,36 +41,19 @@ export function latchkey(...managers: AnySessions[]): Middleware {
   checkManagers(managers)
   return async (ctx, next) => {
     const headers = ctx.req.headers
-    const request: RequestInfo = { cookie: headers.cookie, userAgent: headers['user-agent'] }
-    const sessions = openSessions(managers, request, (name, session) => {
-      ;(ctx as unknown as Record<string, unknown>)[name] = session
-    })
-    let escaped: unknown
-    let failed = false
-    try {
-      await next()
-    } catch (error) {
-      escaped = error
-      failed = true
+    const sessions = new RequestSessions(
+      { cookie: headers.cookie, userAgent: headers['user-agent'] },
+      managers,
+    )
+    for (const manager of managers)
+      defineLazyProperty(ctx, manager.name, () => sessions.get(manager))
+    const outcome = await finishAfter(sessions, next)
+    if (outcome.answer) {
+      if (outcome.failure) ctx.app.emit('error', outcome.failure, ctx)
+      answer(ctx, outcome.answer)
+      return
     }
-    // Most requests need no I/O to finish: no promise to wait for then.
-    const finished = finishSessions(sessions)
-    let cookies: string[]
-    if (Array.isArray(finished)) cookies = finished
-    else {
-      try {
-        cookies = await finished
-      } catch (error) {
-        if (!isSessionError(error)) ctx.app.emit('error', error, ctx)
-        answer(ctx, errorResponse(error))
-        return
-      }
-    }
-    if (failed) {
-      if (!isSessionError(escaped)) throw escaped
-      answer(ctx, errorResponse(escaped))
-    }
-    for (const cookie of cookies) ctx.append('set-cookie', cookie)
+    for (const cookie of outcome.cookies) ctx.append('set-cookie', cookie)
   }
 }
 
