@@ -95,6 +95,21 @@ export class AuthSessions<
   }
 
   /**
+   * The request's auth session, typed by this manager's `Data` and `User`:
+   * the same as `req[auth.name]`, without declaring `RegisterAuth`.
+   *
+   * @throws {SessionUsageError} when no latchkey adapter attached this manager's sessions to it
+   * @example
+   * ```ts
+   * const auth = new AuthSessions<{ theme: string }, { id: string; name: string }>({ store })
+   * app.get('/me', async (req) => (await auth.of(req).currentUser())?.name)
+   * ```
+   */
+  override of(request: object): AuthSession<Data, User> {
+    return this.attached(request, AuthSession) as AuthSession<Data, User>
+  }
+
+  /**
    * The live sessions of a user, most recently used first.
    *
    * @param options.current marks this session (a request's `AuthSession` or its id) as `current`.

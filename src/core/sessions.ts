@@ -1,3 +1,4 @@
+import { SessionUsageError } from './errors.js'
 import { KeyedMutex } from './keyed-mutex.js'
 import { type ResolvedOptions, resolveOptions, type SessionsOptions } from './options.js'
 import { RetiredIds } from './retired-ids.js'
@@ -71,6 +72,37 @@ export class Sessions<Data extends SessionData = SessionData> {
    */
   open(request: RequestInfo): Session<Data> {
     return new Session<Data>(this.context, request)
+  }
+
+  /**
+   * The request's session, typed by this manager's `Data`: the same session
+   * as `req[sessions.name]`, without declaring `Register`. Pass what the
+   * framework hands a handler: Fastify's and Express's `req`, Koa's `ctx`,
+   * Hono's `c`.
+   *
+   * @throws {SessionUsageError} when no latchkey adapter attached this manager's sessions to it
+   * @example
+   * ```ts
+   * const sessions = new Sessions<{ cart: string[] }>({ store: new MemoryStore() })
+   * app.post('/cart', async (req) => {
+   *   await using s = await sessions.of(req).lock()
+   *   s.set('cart', [...(s.get('cart') ?? []), 'apple']) // string[]
+   * })
+   * ```
+   */
+  of(request: object): Session<Data> {
+    return this.attached(request, Session) as Session<Data>
+  }
+
+  /** The session attached to `request` under this manager's name, checked to be a `kind`. */
+  protected attached<S>(request: object, kind: abstract new (...args: never[]) => S): S {
+    const holder = request as { [name: string]: unknown; var?: Record<string, unknown> }
+    // Hono keeps its context variables in `c.var`; the other frameworks on the object itself.
+    const session = holder[this.name] ?? holder.var?.[this.name]
+    if (session instanceof kind) return session
+    throw new SessionUsageError(
+      `no session "${this.name}" on this request: register latchkey(...) with this manager before the route`,
+    )
   }
 
   /**
