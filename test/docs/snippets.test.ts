@@ -62,6 +62,12 @@ for (const doc of new Set(blocks.map((block) => block.doc))) {
           throw new Error(
             `${block.where}: mark it program or fragment (<!-- snippet: program --> or <!-- snippet: fragment context=NAME --> on the line before the fence)`,
           )
+        const { needs, probe } = block.attributes
+        if (needs !== undefined && !['redis', 'postgres'].includes(needs))
+          throw new Error(`${block.where}: needs=${needs}: redis or postgres`)
+        if (block.kind === 'program') parseProbe(probe ?? '')
+        else if (needs !== undefined || probe !== undefined)
+          throw new Error(`${block.where}: needs and probe are for programs`)
       })
       it(`${block.where} (${block.kind ?? 'unmarked'}) type-checks`, () => {
         expect(errors.get(block)?.join('\n') ?? 'not checked').toBe('')

@@ -202,18 +202,14 @@ export async function createWorkspace(blocks: Block[]): Promise<Workspace> {
     const file = join(src, fileOf(block))
     await mkdir(dirname(file), { recursive: true })
     // `in=bench/contestants`: the block's relative imports resolve as in that
-    // directory of the repository (its siblings and its parent's are linked).
+    // directory of the repository (the entries of its parent are linked, never
+    // its own: the block is written there, never through a link into the repo).
     const within = block.attributes.in
     if (within && !linked.has(within)) {
       linked.add(within)
-      for (const [from, to] of [
-        [join(root, within), join(src, within)],
-        [join(root, dirname(within)), join(src, dirname(within))],
-      ] as const) {
-        for (const entry of await readdir(from)) {
-          if (entry === basename(within) && from !== join(root, within)) continue
-          await symlink(join(from, entry), join(to, entry)).catch(() => {})
-        }
+      for (const entry of await readdir(join(root, dirname(within)))) {
+        if (entry === basename(within)) continue
+        await symlink(join(root, dirname(within), entry), join(src, dirname(within), entry))
       }
     }
     await writeFile(file, await sourceOf(block, file, src))
@@ -275,7 +271,9 @@ export async function typecheck(
   for (const block of blocks) {
     const context = await contextSource(block)
     contexts.set(block, context)
-    const key = augmentations(block.code + (context ?? ''))
+    // JavaScript blocks have no annotations: checked as a JS file with
+    // `// @ts-check` is (everything but implicit any), in programs of their own.
+    const key = `${block.language === 'ts' ? 'ts' : 'js'}\n${augmentations(block.code + (context ?? ''))}`
     groups.set(key, [...(groups.get(key) ?? []), block])
   }
   const host = ts.createCompilerHost(COMPILER_OPTIONS)
@@ -288,11 +286,14 @@ export async function typecheck(
   }
   const results = new Map<Block, string[]>()
   let previous: ts.Program | undefined
-  for (const group of groups.values()) {
+  for (const [key, group] of groups) {
+    const options = key.startsWith('js')
+      ? { ...COMPILER_OPTIONS, noImplicitAny: false }
+      : COMPILER_OPTIONS
     const files = new Map(group.map((block) => [workspace.path(block), block]))
     const program: ts.Program = ts.createProgram({
       rootNames: [...files.keys()],
-      options: COMPILER_OPTIONS,
+      options,
       host,
       ...(previous ? { oldProgram: previous } : {}),
     })
@@ -314,11 +315,26 @@ export async function typecheck(
         results.set(block, [
           `${block.where}: no context file test/docs/contexts/${block.attributes.context}.ts`,
         ])
-      else
-        results.set(
-          block,
-          diagnostics.map((d) => describeDiagnostic(d, block, offset)),
-        )
+      else {
+        // The context's own errors too: it is checked only here (tsconfig.json excludes it).
+        const name = block.attributes.context
+        const context = name
+          ? program.getSourceFile(join(workspace.dir, 'src/contexts', `${name}.ts`))
+          : undefined
+        const inContext = context
+          ? [
+              ...program.getSyntacticDiagnostics(context),
+              ...program.getSemanticDiagnostics(context),
+            ]
+          : []
+        results.set(block, [
+          ...diagnostics.map((d) => describeDiagnostic(d, block, offset)),
+          ...inContext.map(
+            (d) =>
+              `test/docs/contexts/${name}.ts: TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+          ),
+        ])
+      }
     }
   }
   return results
