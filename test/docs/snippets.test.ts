@@ -20,7 +20,10 @@
 //
 // Also: `as=FILE` names the block's file (other blocks import it, e.g.
 // `./login.js`), `in=DIR` places it as if in that directory of the repository
-// (its relative imports resolve there). An unmarked block fails.
+// (its relative imports resolve there). Values may be bare, "quoted" or 'quoted'.
+// An unmarked block fails. Blocks with the same `declare module 'latchkey'`
+// blocks (their own and their context's) share one program; JavaScript blocks are
+// checked as `// @ts-check` checks them, implicit any allowed.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateKey } from '../../src/stores/cookie/index.js'
@@ -95,7 +98,11 @@ const programs = blocks.filter((block) => block.kind === 'program')
 
 describe('programs run and answer their probes', () => {
   for (const block of programs.filter((b) => !b.attributes.needs)) {
-    it(`${block.where}: ${block.attributes.probe ?? '(starts)'}`, () => runProgram(block, {}))
+    it(
+      `${block.where}: ${block.attributes.probe ?? '(starts)'}`,
+      () => runProgram(block, {}),
+      60_000,
+    )
   }
 })
 
@@ -106,8 +113,11 @@ describeRedis('programs that need Redis', () => {
   })
   afterAll(() => redis?.dispose())
   for (const block of programs.filter((b) => b.attributes.needs === 'redis')) {
-    it(`${block.where}: ${block.attributes.probe ?? '(starts)'}`, () =>
-      runProgram(block, { REDIS_URL: redis?.server.url ?? '' }))
+    it(
+      `${block.where}: ${block.attributes.probe ?? '(starts)'}`,
+      () => runProgram(block, { REDIS_URL: redis?.server.url ?? '' }),
+      60_000,
+    )
   }
 })
 
@@ -123,6 +133,6 @@ describeWithPostgres('programs that need PostgreSQL', () => {
       return runProgram(block, {
         DATABASE_URL: c ? `postgres://${c.user}@${c.host}:${c.port}/${c.database}` : '',
       })
-    })
+    }, 60_000)
   }
 })
