@@ -1,0 +1,4 @@
+// docs/stores.md: the store under test, yours.
+import type { SessionStore } from 'latchkey'
+
+export declare const MyStore: new () => SessionStore
