@@ -51,8 +51,10 @@ export function homePage({ visits, data, id, options, user, burstSize, burstYiel
     'visits',
     'A counter that never skips',
     `<p>Each page load adds one to <code>visits</code> with a locked read-modify-write:</p>
-<pre>await req.session.withLock((s) =&gt;
-  s.set('visits', (s.get('visits') ?? 0) + 1))</pre>
+<pre>await req.session.withLock((s) =&gt; {
+  const n = s.get('visits') ?? 0
+  s.set('visits', n + 1)
+})</pre>
 <p>Two tabs reloading at once still count two visits.</p>`,
     `<p class="big"><strong id="visits" class="visits-count">${visits}</strong> <span>visit${visits === 1 ? '' : 's'}</span></p>
 <h3>What the session holds</h3>
@@ -68,7 +70,7 @@ session cookie, to two routes that do the same thing: read a counter, wait ${esc
 handler waiting for its database does, and write the counter plus one.</p>
 <p><strong>Locked</strong> does it under <code>req.session.withLock()</code>: the requests
 take turns, and every one counts.</p>
-<p><strong>Unlocked</strong> does it without the lock, as most session libraries do: requests
+<p><strong>Unlocked</strong> does it with plain <code>get</code> and <code>set</code>, without the lock: requests
 read the same value, and each write overwrites the one before.</p>`,
     `<div id="burst" data-size="${escapeHtml(burstSize)}" data-state="idle">
 <p><button type="button" id="burst-fire" class="primary">Fire ${escapeHtml(burstSize)} parallel requests</button></p>
