@@ -36,8 +36,6 @@ export function buildDemo({ store, storeLabel = 'MemoryStore' }) {
   app.addHook('onSend', async (_req, reply) => {
     reply.header('content-security-policy', CSP)
   })
-  assetRoutes(app)
-  burstRoutes(app)
 
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -61,6 +59,8 @@ export function buildDemo({ store, storeLabel = 'MemoryStore' }) {
   const html = (reply, body, status = 200) =>
     reply.code(status).type('text/html; charset=utf-8').send(body)
   const guard = loginRequired(auth, { redirectTo: '/login' })
+  assetRoutes(app)
+  burstRoutes(app)
 
   app.get('/', async (req, reply) => {
     // A locked read-modify-write: concurrent requests of this session cannot lose a visit.

@@ -130,7 +130,7 @@ describe.skipIf(!hasChromium)('the demo in headless Chromium', () => {
     await context.close()
   })
 
-  it('serves its favicon and stylesheet from its own origin, under a CSP', async () => {
+  it('serves its favicon and stylesheet from its own origin under a CSP, and refuses cross-site bursts', async () => {
     const page = await laptop.newPage()
     const home = await page.goto(`${demo.base}/`)
     expect(home?.headers()['content-security-policy']).toContain("default-src 'self'")
@@ -141,6 +141,11 @@ describe.skipIf(!hasChromium)('the demo in headless Chromium', () => {
       links.map((l) => l.getAttribute('href')),
     )
     expect(sheets).toEqual(['/style.css'])
+    // The burst routes are POSTs like the forms: refused from another site.
+    const refused = await page.request.post(`${demo.base}/burst/unlocked`, {
+      headers: { origin: 'https://evil.example' },
+    })
+    expect(refused.status()).toBe(403)
     await page.close()
   })
 
