@@ -3,8 +3,10 @@ import { timingSafeEqual } from 'node:crypto'
 import Fastify from 'fastify'
 import { AuthSessions, Sessions, sitePath } from 'latchkey'
 import { latchkey, loginRequired } from 'latchkey/fastify'
-import { MemoryStore } from 'latchkey/stores/memory'
+import { assetRoutes } from './assets.js'
+import { BURST_SIZE, burstRoutes, racySessions, YIELD_MS } from './burst.js'
 import { accountPage, homePage, loginPage, sessionsPage } from './page.js'
+import { chooseStore } from './store.js'
 
 /** The one account of the demo. A real app checks a password hash (scrypt, argon2) from its database. */
 const ACCOUNT = { username: 'ada', password: 'lovelace', user: { id: 'ada', name: 'Ada Lovelace' } }
@@ -15,13 +17,25 @@ function sameText(a, b) {
   return left.length === right.length && timingSafeEqual(left, right)
 }
 
-export function buildDemo() {
+/** Content-Security-Policy of every answer: the demo loads nothing from anywhere else. */
+const CSP = [
+  "default-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ')
+
+/** @param {{ store: import('latchkey').AnyStore, storeLabel?: string }} options */
+export function buildDemo({ store, storeLabel = 'MemoryStore' }) {
   // Browsers accept Secure cookies from http://localhost and 127.0.0.1, so the defaults work here.
-  const store = new MemoryStore()
   const sessions = new Sessions({ store })
   const auth = new AuthSessions({ store, ttl: 8 * 3600, absoluteTimeout: 7 * 24 * 3600 })
+  const racy = racySessions(store)
   const app = Fastify({ logger: false })
-  app.register(latchkey(sessions, auth))
+  app.register(latchkey(sessions, auth, racy))
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('content-security-policy', CSP)
+  })
 
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -45,6 +59,8 @@ export function buildDemo() {
   const html = (reply, body, status = 200) =>
     reply.code(status).type('text/html; charset=utf-8').send(body)
   const guard = loginRequired(auth, { redirectTo: '/login' })
+  assetRoutes(app)
+  burstRoutes(app)
 
   app.get('/', async (req, reply) => {
     // A locked read-modify-write: concurrent requests of this session cannot lose a visit.
@@ -57,7 +73,16 @@ export function buildDemo() {
     const user = await req.authSession.currentUser()
     return html(
       reply,
-      homePage({ visits, data, id: req.session.id, options: sessions.options.cookie, user }),
+      homePage({
+        visits,
+        data,
+        id: req.session.id,
+        options: sessions.options.cookie,
+        user,
+        burstSize: BURST_SIZE,
+        burstYieldMs: YIELD_MS,
+        storeLabel,
+      }),
     )
   })
 
@@ -66,9 +91,11 @@ export function buildDemo() {
     return reply.redirect('/', 303)
   })
 
-  app.get('/login', async (req, reply) =>
-    html(reply, loginPage({ next: sitePath(req.query.next ?? '/account'), account: ACCOUNT })),
-  )
+  app.get('/login', async (req, reply) => {
+    const user = await req.authSession.currentUser()
+    const next = sitePath(req.query.next ?? '/account')
+    return html(reply, loginPage({ next, account: ACCOUNT, user }))
+  })
 
   app.post('/login', async (req, reply) => {
     const { username = '', password = '', remember, next = '/account' } = req.body ?? {}
@@ -80,6 +107,7 @@ export function buildDemo() {
         error: 'Wrong user or password.',
         username,
         account: ACCOUNT,
+        user: await req.authSession.currentUser(),
       })
       return html(reply, page, 401)
     }
@@ -116,12 +144,21 @@ export function buildDemo() {
     return reply.redirect(`/account/sessions?ended=${ended}`, 303)
   })
 
-  return { app, sessions, auth }
+  return { app, sessions, auth, racy }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { app } = buildDemo()
+  const { store, label, close } = await chooseStore()
+  const { app, sessions, auth, racy } = buildDemo({ store, storeLabel: label })
+  // The managers first, then the client they used (the store never closes it).
+  app.addHook('onClose', async () => {
+    await Promise.all([sessions.close(), auth.close(), racy.close()])
+    await close()
+  })
   const port = Number(process.env.PORT ?? 3000)
   const address = await app.listen({ port, host: '127.0.0.1' })
+  console.log(`session store: ${label}`)
   console.log(`latchkey demo on ${address}`)
+  for (const signal of ['SIGINT', 'SIGTERM'])
+    process.once(signal, () => app.close().then(() => process.exit(0)))
 }

@@ -16,7 +16,7 @@ if (!hasChromium) {
 }
 
 /** Builds the package (the demo imports `latchkey` from dist) and starts the demo on a free port. */
-async function startDemo(): Promise<{ child: ChildProcess; base: string }> {
+async function startDemo(): Promise<{ child: ChildProcess; base: string; stderr: string[] }> {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
     cwd: ROOT,
     stdio: 'inherit',
@@ -24,7 +24,12 @@ async function startDemo(): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(process.execPath, ['examples/demo/server.js'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const stderr: string[] = []
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr.push(chunk.toString())
+    process.stderr.write(chunk)
   })
   const base = await new Promise<string>((resolve, reject) => {
     let output = ''
@@ -35,7 +40,7 @@ async function startDemo(): Promise<{ child: ChildProcess; base: string }> {
     })
     child.once('exit', (code) => reject(new Error(`the demo exited (${code}) before listening`)))
   })
-  return { child, base }
+  return { child, base, stderr }
 }
 
 async function logIn(page: Page, base: string): Promise<void> {
@@ -54,7 +59,7 @@ async function isShutOut(page: Page, base: string): Promise<boolean> {
 }
 
 describe.skipIf(!hasChromium)('the demo in headless Chromium', () => {
-  let demo: { child: ChildProcess; base: string }
+  let demo: { child: ChildProcess; base: string; stderr: string[] }
   let browser: Browser
   let laptop: BrowserContext
   let phone: BrowserContext
@@ -94,6 +99,56 @@ describe.skipIf(!hasChromium)('the demo in headless Chromium', () => {
     await page.close()
   })
 
+  it('fires 50 parallel requests: the locked route counts all, the unlocked one loses some', async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const warnings: string[] = []
+    page.on('console', (m) => {
+      if (m.type() === 'error') warnings.push(m.text())
+    })
+    await page.goto(`${demo.base}/`)
+    expect(await page.getAttribute('#burst', 'data-size')).toBe('50')
+    for (let round = 0; round < 2; round++) {
+      await page.click('#burst-fire')
+      await page.waitForSelector('#burst[data-state="done"]', { timeout: 20_000 })
+      const locked = Number(await page.getAttribute('#burst-locked', 'data-count'))
+      const unlocked = Number(await page.getAttribute('#burst-unlocked', 'data-count'))
+      expect(locked).toBe(50)
+      expect(await page.textContent('#burst-locked .count')).toBe('50 of 50')
+      expect(await page.getAttribute('#burst-locked', 'class')).not.toContain('lost')
+      // Reset before the burst: a second round starts from 0 again, not from 50 or more.
+      expect(unlocked).toBeGreaterThan(0)
+      expect(unlocked).toBeLessThan(50)
+      expect(await page.textContent('#burst-unlocked .loss')).toBe(`${50 - unlocked} lost`)
+      expect(await page.getAttribute('#burst-unlocked', 'class')).toContain('lost')
+      const cookies = await context.cookies(demo.base)
+      expect(cookies.map((c) => c.name).sort()).toEqual(['RACY_SESSION', 'SESSION'])
+      if (round === 0 && process.env.DEMO_SCREENSHOT)
+        await page.screenshot({ path: `${ROOT}docs/images/demo.png`, fullPage: true })
+    }
+    expect(warnings).toEqual([])
+    await context.close()
+  })
+
+  it('serves its favicon and stylesheet from its own origin under a CSP, and refuses cross-site bursts', async () => {
+    const page = await laptop.newPage()
+    const home = await page.goto(`${demo.base}/`)
+    expect(home?.headers()['content-security-policy']).toContain("default-src 'self'")
+    const icon = await page.request.get(`${demo.base}/favicon.ico`)
+    expect(icon.status()).toBe(200)
+    expect(icon.headers()['content-type']).toBe('image/svg+xml')
+    const sheets = await page.$$eval('link[rel=stylesheet]', (links) =>
+      links.map((l) => l.getAttribute('href')),
+    )
+    expect(sheets).toEqual(['/style.css'])
+    // The burst routes are POSTs like the forms: refused from another site.
+    const refused = await page.request.post(`${demo.base}/burst/unlocked`, {
+      headers: { origin: 'https://evil.example' },
+    })
+    expect(refused.status()).toBe(403)
+    await page.close()
+  })
+
   it('logs in, reaches the protected page, and keeps the cookie away from scripts', async () => {
     const page = await laptop.newPage()
     await logIn(page, demo.base)
@@ -103,6 +158,10 @@ describe.skipIf(!hasChromium)('the demo in headless Chromium', () => {
     const visible = await page.evaluate<string>('document.cookie')
     expect(visible).not.toContain(COOKIE)
     expect(visible).not.toContain(session?.value)
+    await page.goto(`${demo.base}/login`)
+    expect(await page.textContent('#who')).toBe('Ada Lovelace')
+    expect(await page.textContent('#signed-in')).toContain('You are signed in as Ada Lovelace')
+    expect(await page.$('#login-link')).toBeNull()
     await page.close()
   })
 
@@ -158,5 +217,9 @@ describe.skipIf(!hasChromium)('the demo in headless Chromium', () => {
     expect((await laptop.cookies(demo.base)).some((c) => c.name === COOKIE)).toBe(false)
     expect(await isShutOut(page, demo.base)).toBe(true)
     await page.close()
+  })
+
+  it("printed no warning (the unlocked route's manager has warnLock off; the others write under the lock)", () => {
+    expect(demo.stderr.join('')).toBe('')
   })
 })
