@@ -55,6 +55,8 @@ export interface MySQLServer {
   freeze(): Promise<void>
   /** SIGCONTs what `freeze` stopped. */
   thaw(): Promise<void>
+  /** Shuts down cleanly and starts again on the same data directory and port. */
+  restart(): Promise<void>
   /** Shuts down, then removes the data directory. */
   stop(): Promise<void>
 }
@@ -129,42 +131,11 @@ export async function startMySQL(options: { database?: string } = {}): Promise<M
   )
   for (let attempt = 1; ; attempt++) {
     const port = await freePort()
-    const child = spawn(
-      MARIADB_BIN,
-      [
-        '--no-defaults',
-        `--datadir=${data}`,
-        `--socket=${socketPath}`,
-        `--port=${port}`,
-        '--bind-address=127.0.0.1',
-        `--pid-file=${join(dir, 'mysqld.pid')}`,
-        '--skip-name-resolve',
-        '--innodb-flush-log-at-trx-commit=0',
-        '--innodb-buffer-pool-size=32M',
-        '--skip-log-bin',
-        '--max-connections=300',
-        ...asUser(),
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    let log = ''
-    child.stdout?.on('data', (chunk: Buffer) => {
-      log += chunk.toString()
-    })
-    child.stderr?.on('data', (chunk: Buffer) => {
-      log += chunk.toString()
-    })
-    let exitCode: number | null | undefined
-    child.once('exit', (code) => {
-      exitCode = code
-    })
+    let child: ChildProcess
     try {
-      await waitReady(socketPath, () =>
-        exitCode === undefined ? undefined : `mariadbd exited (${exitCode}):\n${log}`,
-      )
+      child = await launch(data, socketPath, port, join(dir, 'mysqld.pid'))
     } catch (error) {
-      child.kill('SIGKILL')
-      if (attempt < 3 && /bind|address already in use/i.test(log)) continue
+      if (attempt < 3 && /bind|address already in use/i.test(String(error))) continue
       await rm(dir, { recursive: true, force: true })
       throw error
     }
@@ -180,30 +151,97 @@ export async function startMySQL(options: { database?: string } = {}): Promise<M
     await admin.query(`CREATE USER 'latchkey'@'%' IDENTIFIED BY '${connection.password}'`)
     await admin.query(`GRANT ALL ON ${database}.* TO 'latchkey'@'%'`)
     await admin.end()
-    return server(connection, child, dir)
+    const relaunch = () => launch(data, socketPath, port, join(dir, 'mysqld.pid'))
+    return server(connection, child, dir, relaunch)
   }
 }
 
-function server(connection: MySQLConnection, child: ChildProcess, dir: string): MySQLServer {
-  const pid = child.pid as number
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null) resolve()
+/** Starts `mariadbd` on an installed data directory; resolves once it accepts connections. */
+async function launch(
+  data: string,
+  socketPath: string,
+  port: number,
+  pidFile: string,
+): Promise<ChildProcess> {
+  const child = spawn(
+    MARIADB_BIN,
+    [
+      '--no-defaults',
+      `--datadir=${data}`,
+      `--socket=${socketPath}`,
+      `--port=${port}`,
+      '--bind-address=127.0.0.1',
+      `--pid-file=${pidFile}`,
+      '--skip-name-resolve',
+      '--innodb-flush-log-at-trx-commit=0',
+      '--innodb-buffer-pool-size=32M',
+      '--skip-log-bin',
+      '--max-connections=300',
+      ...asUser(),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let log = ''
+  child.stdout?.on('data', (chunk: Buffer) => {
+    log += chunk.toString()
+  })
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log += chunk.toString()
+  })
+  let exitCode: number | null | undefined
+  child.once('exit', (code) => {
+    exitCode = code
+  })
+  try {
+    await waitReady(socketPath, () =>
+      exitCode === undefined ? undefined : `mariadbd exited (${exitCode}):\n${log}`,
+    )
+  } catch (error) {
+    child.kill('SIGKILL')
+    throw error
+  }
+  return child
+}
+
+function exitOf(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve()
     else child.once('exit', () => resolve())
   })
-  const thaw = async () => signal(pid, 'SIGCONT')
+}
+
+function server(
+  connection: MySQLConnection,
+  first: ChildProcess,
+  dir: string,
+  relaunch: () => Promise<ChildProcess>,
+): MySQLServer {
+  let child = first
+  const thaw = async () => signal(child.pid as number, 'SIGCONT')
+  const shutdown = async () => {
+    await thaw()
+    const pid = child.pid as number
+    const exited = exitOf(child)
+    signal(pid, 'SIGTERM')
+    const timer = setTimeout(() => signal(pid, 'SIGKILL'), 10_000)
+    await exited
+    clearTimeout(timer)
+  }
   return {
     connection,
-    pid,
+    get pid() {
+      return child.pid as number
+    },
     async freeze() {
-      signal(pid, 'SIGSTOP')
+      signal(child.pid as number, 'SIGSTOP')
     },
     thaw,
+    async restart() {
+      await shutdown()
+      child = await relaunch()
+    },
     async stop() {
-      await thaw()
-      signal(pid, 'SIGTERM')
-      const timer = setTimeout(() => signal(pid, 'SIGKILL'), 10_000)
-      await exited
-      clearTimeout(timer)
+      await shutdown()
       await rm(dir, { recursive: true, force: true })
     },
   }
