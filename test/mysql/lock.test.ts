@@ -79,6 +79,24 @@ describeWithMySQL('MySQLStore lock', () => {
     expect(rows).toHaveLength(0)
   })
 
+  it('serialises 40 concurrent lockers of a key that has no session, from two stores', async () => {
+    const key = newKey()
+    let inside = 0
+    let overlaps = 0
+    await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const lease = await (i % 2 ? a : b).lock(key, { leaseMs: 5000, waitMs: 20_000 })
+        if (++inside > 1) overlaps++
+        await new Promise((resolve) => setTimeout(resolve, 1))
+        inside--
+        await lease.commit()
+      }),
+    )
+    expect(overlaps).toBe(0)
+    const [rows] = await poolA.query('SELECT 1 FROM latchkey_sessions WHERE session_key = ?', [key])
+    expect(rows).toHaveLength(0)
+  })
+
   it('writes through a lease only if the session still exists', async () => {
     const missing = newKey()
     const onMissing = await a.lock(missing, LONG)

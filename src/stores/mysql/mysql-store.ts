@@ -76,6 +76,13 @@ function hasQuery(client: unknown): client is MySQLClient {
   )
 }
 
+/** Another process created the row first: the lock is held, try again. */
+function duplicate(error: unknown): number {
+  const cause = (error as { cause?: { errno?: unknown; code?: unknown } } | null)?.cause
+  if (cause?.errno === 1062 || cause?.code === 'ER_DUP_ENTRY') return 0
+  throw error
+}
+
 /**
  * Sessions in a MySQL 8 or MariaDB 10.11+ table, shared by every process
  * using the database: `import { MySQLStore } from 'latchkey/stores/mysql'`.
@@ -221,7 +228,7 @@ export class MySQLStore implements SessionStore {
         this.#lease.clock.learn(sentAt, Number(row?.ran_at), refused)
         if (taken === 0 && !truthy(row?.present) && !refused) {
           const values = [key, leaseMs, token, leaseMs, deadline]
-          taken = await this.#runner.write(this.#sql.create, values, late)
+          taken = await this.#runner.write(this.#sql.create, values, late).catch(duplicate)
           if (taken > 0) row = { mine: 1, live: 0, data: null }
         }
         // A refused statement (clocks drifted apart) is retried like a held lock.

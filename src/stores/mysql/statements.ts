@@ -72,13 +72,15 @@ export function statements(table: string) {
     /**
      * A missing key gets a lock-only row (data NULL) so that it can be locked
      * too; its expiry is the lease's, so the sweep removes it if its holder
-     * dies. key, token, lease ms, lease ms, deadline. Counts 1 when created.
+     * dies. key, lease ms, token, lease ms, deadline. Counts 1 when created; fails with
+     * ER_DUP_ENTRY when the row exists. (Not `ON DUPLICATE KEY UPDATE`, whose no-op
+     * update counts 1 too under FOUND_ROWS, nor `INSERT IGNORE`, which would also
+     * silence a truncated key.)
      */
     create: `INSERT INTO ${table}
     (session_key, data, meta, created_at, last_seen_at, expires_at, lock_token, lock_expires_at)
   SELECT ?, NULL, '{}', ${NOW_MS}, ${NOW_MS}, ${NOW_MS} + ?, ?, ${NOW_MS} + ? FROM DUAL
-  WHERE ${NOW_MS} < ?
-  ON DUPLICATE KEY UPDATE session_key = session_key`,
+  WHERE ${NOW_MS} < ?`,
 
     /**
      * The state of a key after a lock attempt, always one row: the record,
