@@ -10,8 +10,9 @@ import type {
 } from '../../core/store.js'
 import { DatabaseClock } from '../postgres/database-clock.js'
 import { pollLock } from '../shared/poll-lock.js'
+import { tryLock } from './acquire.js'
 import { DeadlineRunner, type MySQLClient } from './client.js'
-import { type LeaseContext, MySQLLease } from './lease.js'
+import type { LeaseContext } from './lease.js'
 import { schemaSql, type TableNames, tableNames } from './schema.js'
 import { recordValues, statements, toRecord, truthy } from './statements.js'
 
@@ -74,13 +75,6 @@ function hasQuery(client: unknown): client is MySQLClient {
     client !== null &&
     typeof (client as MySQLClient).query === 'function'
   )
-}
-
-/** Another process created the row first: the lock is held, try again. */
-function duplicate(error: unknown): number {
-  const cause = (error as { cause?: { errno?: unknown; code?: unknown } } | null)?.cause
-  if (cause?.errno === 1062 || cause?.code === 'ER_DUP_ENTRY') return 0
-  throw error
 }
 
 /**
@@ -211,32 +205,11 @@ export class MySQLStore implements SessionStore {
   async lock(key: string, options: StoreLockOptions): Promise<StoreLease> {
     const token = randomUUID()
     const { leaseMs } = options
-    // Taken after the caller was told it failed: give it back at once.
-    const late = (taken: number) => {
-      if (taken > 0) this.#giveBack(key, token, leaseMs)
-    }
     return pollLock({
       waitMs: options.waitMs,
       firstPauseMs: RETRY_FIRST_MS,
       maxPauseMs: RETRY_MAX_MS,
-      attempt: async () => {
-        const sentAt = Date.now()
-        const deadline = this.#lease.clock.deadline(sentAt)
-        let taken = await this.#runner.write(this.#sql.take, [token, leaseMs, key, deadline], late)
-        let [row] = await this.#runner.rows(this.#sql.state, [Date.now(), token, deadline, key])
-        const refused = !truthy(row?.in_time) && !truthy(row?.mine)
-        this.#lease.clock.learn(sentAt, Number(row?.ran_at), refused)
-        if (taken === 0 && !truthy(row?.present) && !refused) {
-          const values = [key, leaseMs, token, leaseMs, deadline]
-          taken = await this.#runner.write(this.#sql.create, values, late).catch(duplicate)
-          if (taken > 0) row = { mine: 1, live: 0, data: null }
-        }
-        // A refused statement (clocks drifted apart) is retried like a held lock.
-        if (!truthy(row?.mine)) return undefined
-        const record = truthy(row?.live) ? toRecord(row as Record<string, unknown>) : undefined
-        const session = row?.data !== null && row?.data !== undefined
-        return new MySQLLease(this.#lease, key, token, leaseMs, record, session)
-      },
+      attempt: () => tryLock(this.#lease, key, token, leaseMs),
       // The statement may still run when the database answers again.
       giveBack: () => this.#giveBack(key, token, leaseMs),
     })
