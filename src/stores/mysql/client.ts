@@ -4,7 +4,10 @@ import { isSessionError, SessionStoreError } from '../../core/errors.js'
 export interface MySQLQuery {
   sql: string
   values?: unknown[]
-  /** Milliseconds after which `mysql2` gives up on the query and closes its connection. */
+  /**
+   * Milliseconds after which `mysql2` fails the query. It keeps the connection (busy until
+   * the server answers the late statement; the pool takes it back then).
+   */
   timeout?: number
   /** Rows as objects keyed by column name, whatever the pool's default. */
   rowsAsArray?: false
@@ -27,7 +30,8 @@ export type Row = Record<string, unknown>
 
 /**
  * Runs queries under a deadline. `timeout` makes `mysql2` fail a query whose
- * answer does not come and close that connection; the race also covers the
+ * answer does not come (its connection stays busy until the late answer, then
+ * returns to the pool); the race also covers the
  * time spent waiting for a pooled connection or for a connection to be made,
  * which mysql2 does not bound by the query timeout. Either way the caller gets
  * `SessionStoreError` in time.

@@ -37,8 +37,8 @@ export interface MySQLStoreOptions {
   database?: string
   /**
    * Seconds every statement may take, waiting for a pooled connection included,
-   * before it fails with `SessionStoreError` (a 503). mysql2 closes the
-   * connection of a statement that timed out.
+   * before it fails with `SessionStoreError` (a 503). mysql2 keeps the
+   * connection of a statement that timed out busy until the server answers it.
    * @default 2
    */
   queryTimeout?: number
