@@ -1,6 +1,6 @@
 import { SessionLockLostError, SessionUsageError } from '../../core/errors.js'
 import type { LeaseChange, SessionRecord, StoreLease } from '../../core/store.js'
-import type { DatabaseClock } from '../postgres/database-clock.js'
+import type { DatabaseClock } from '../shared/database-clock.js'
 import { LeaseRenewal } from '../shared/lease-renewal.js'
 import type { DeadlineRunner } from './client.js'
 import { recordValues, type statements, truthy } from './statements.js'

@@ -8,7 +8,7 @@ import type {
   StoreLease,
   StoreLockOptions,
 } from '../../core/store.js'
-import { DatabaseClock } from '../postgres/database-clock.js'
+import { DatabaseClock } from '../shared/database-clock.js'
 import { pollLock } from '../shared/poll-lock.js'
 import { tryLock } from './acquire.js'
 import { DeadlineRunner, type MySQLClient } from './client.js'

@@ -1,8 +1,8 @@
 import { SessionLockLostError, SessionUsageError } from '../../core/errors.js'
 import type { LeaseChange, SessionRecord, StoreLease } from '../../core/store.js'
+import type { DatabaseClock } from '../shared/database-clock.js'
 import { LeaseRenewal } from '../shared/lease-renewal.js'
 import type { DeadlineRunner, Row } from './client.js'
-import type { DatabaseClock } from './database-clock.js'
 import { recordValues, type statements } from './statements.js'
 
 /** What a lease needs from its store. */

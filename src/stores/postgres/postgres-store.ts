@@ -8,9 +8,9 @@ import type {
   StoreLease,
   StoreLockOptions,
 } from '../../core/store.js'
+import { DatabaseClock } from '../shared/database-clock.js'
 import { pollLock } from '../shared/poll-lock.js'
 import { DeadlineRunner, type PostgresClient } from './client.js'
-import { DatabaseClock } from './database-clock.js'
 import { type LeaseContext, PostgresLease, runInTime } from './lease.js'
 import { schemaSql, type TableNames, tableNames } from './schema.js'
 import { recordValues, statements, toRecord } from './statements.js'
