@@ -10,7 +10,7 @@
 //     Node 20) with PORT set, and probed over HTTP with one cookie jar: steps
 //     `METHOD PATH [FORM] STATUS [TEXT]`, separated by `;`, where FORM
 //     (`a=1&b=2`) is sent urlencoded and TEXT must occur in the body or Location.
-//     `needs=redis` / `needs=postgres` starts that server first and passes
+//     `needs=redis` / `needs=postgres` / `needs=mysql` starts that server first and passes
 //     REDIS_URL / DATABASE_URL (skipped without the binaries, failed under CI).
 //     Every program gets a fresh SESSION_KEY (a CookieStore key).
 //   <!-- snippet: fragment context=NAME -->
@@ -27,6 +27,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateKey } from '../../src/stores/cookie/index.js'
+import { describeWithMySQL, type MySQLServer, startMySQL } from '../support/mysql-server.js'
 import {
   describeWithPostgres,
   type PostgresServer,
@@ -66,8 +67,8 @@ for (const doc of new Set(blocks.map((block) => block.doc))) {
             `${block.where}: mark it program or fragment (<!-- snippet: program --> or <!-- snippet: fragment context=NAME --> on the line before the fence)`,
           )
         const { needs, probe } = block.attributes
-        if (needs !== undefined && !['redis', 'postgres'].includes(needs))
-          throw new Error(`${block.where}: needs=${needs}: redis or postgres`)
+        if (needs !== undefined && !['redis', 'postgres', 'mysql'].includes(needs))
+          throw new Error(`${block.where}: needs=${needs}: redis, postgres or mysql`)
         if (block.kind === 'program') parseProbe(probe ?? '')
         else if (needs !== undefined || probe !== undefined)
           throw new Error(`${block.where}: needs and probe are for programs`)
@@ -132,6 +133,24 @@ describeWithPostgres('programs that need PostgreSQL', () => {
       const c = postgres?.connection
       return runProgram(block, {
         DATABASE_URL: c ? `postgres://${c.user}@${c.host}:${c.port}/${c.database}` : '',
+      })
+    }, 60_000)
+  }
+})
+
+describeWithMySQL('programs that need MySQL', () => {
+  let mysql: MySQLServer | undefined
+  beforeAll(async () => {
+    mysql = await startMySQL()
+  })
+  afterAll(() => mysql?.stop())
+  for (const block of programs.filter((b) => b.attributes.needs === 'mysql')) {
+    it(`${block.where}: ${block.attributes.probe ?? '(starts)'}`, () => {
+      const c = mysql?.connection
+      return runProgram(block, {
+        DATABASE_URL: c
+          ? `mysql://${c.user}:${encodeURIComponent(c.password)}@${c.host}:${c.port}/${c.database}`
+          : '',
       })
     }, 60_000)
   }
