@@ -1,4 +1,4 @@
-import { hashSessionId, newSessionId } from '../crypto/ids.js'
+import { hashSessionId } from '../crypto/ids.js'
 import { decideCommit } from './commit.js'
 import type { Transaction } from './context.js'
 import { SessionUsageError } from './errors.js'
@@ -173,7 +173,7 @@ async function saveAndUnlock(state: RequestState, held: Held): Promise<void> {
       }
       case 'rotate': {
         const { record, ttlSeconds } = decision
-        const id = newSessionId()
+        const id = options.ids.generate()
         const fresh: Identity = { id, key: hashSessionId(id), sealed: record }
         await storage.create(fresh.key, record, ttlSeconds)
         if (decision.stored) {

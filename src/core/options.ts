@@ -1,5 +1,6 @@
 import { messageOf, SessionConfigError } from './errors.js'
 import { MAX_TIMER_SECONDS, seconds } from './seconds.js'
+import { customIds, randomIds, type SessionIds } from './session-ids.js'
 import type { AnyStore } from './store.js'
 
 /** Cookie attributes of a manager's session cookie. */
@@ -98,6 +99,19 @@ export interface SessionsOptions {
   warnLock?: boolean
   /** Receives errors that do not fail the request. @default emits a Node warning */
   onError?: ErrorReporter
+  /**
+   * Makes session ids (sanic-cookies' `sid_factory`). Each id must be a string
+   * of 32 to 256 URL-safe characters (`A-Z a-z 0-9 - _`); one sample is checked
+   * when the manager is made (`SessionConfigError`). Ids are stored only as
+   * their SHA-256 whatever the factory gives, but their unpredictability is
+   * the factory's: use a cryptographic source.
+   * @default 256 random bits from `crypto.randomBytes`, base64url (43 characters)
+   * @example
+   * ```ts
+   * new Sessions({ store, generateId: () => `eu1_${randomBytes(32).toString('base64url')}` })
+   * ```
+   */
+  generateId?: () => string
 }
 
 /** Options after defaults and validation. Durations in milliseconds. */
@@ -115,6 +129,7 @@ export interface ResolvedOptions {
   mirrorFailure: 'report' | 'fail'
   mirrorTimeoutMs: number
   onError: ErrorReporter
+  ids: SessionIds
 }
 
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -228,5 +243,6 @@ export function resolveOptions(
     mirrorFailure,
     mirrorTimeoutMs: mirrorTimeout * 1000,
     onError: options.onError ?? defaultReporter,
+    ids: options.generateId === undefined ? randomIds : customIds(options.generateId),
   }
 }

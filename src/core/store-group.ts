@@ -1,4 +1,4 @@
-import { hashSessionId, isWellFormedSessionId } from '../crypto/ids.js'
+import { hashSessionId } from '../crypto/ids.js'
 import { isSessionError, messageOf, SessionConfigError, SessionStoreError } from './errors.js'
 import type { ResolvedOptions } from './options.js'
 import { withId } from './record.js'
@@ -100,11 +100,11 @@ export class StoreGroup {
     if (isCookieSealer(primary)) {
       const opened = primary.unseal(value, this.#options.ttlMs / 1000)
       const id = opened?.record.id
-      if (!opened || id === undefined || !isWellFormedSessionId(id)) return undefined
+      if (!opened || id === undefined || !this.#options.ids.isWellFormed(id)) return undefined
       const { id: _, ...record } = opened.record
       return { id, key: hashSessionId(id), sealed: record, stale: opened.stale }
     }
-    if (!isWellFormedSessionId(value)) return undefined
+    if (!this.#options.ids.isWellFormed(value)) return undefined
     return { id: value, key: hashSessionId(value) }
   }
 
