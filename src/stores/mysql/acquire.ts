@@ -1,5 +1,6 @@
+import { toRecord } from '../shared/record-row.js'
 import { type LeaseContext, MySQLLease } from './lease.js'
-import { toRecord, truthy } from './statements.js'
+import { truthy } from './statements.js'
 
 /** Another process created the row first: the lock is held, try again. */
 function duplicate(error: unknown): number {

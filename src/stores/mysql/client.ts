@@ -1,4 +1,5 @@
-import { isSessionError, SessionStoreError } from '../../core/errors.js'
+import { isSessionError, messageOf, SessionStoreError } from '../../core/errors.js'
+import { DeadlineExceeded, withDeadline } from '../shared/deadline.js'
 
 /** A query as `mysql2` takes it: text with `?` placeholders, values, and a per-query timeout. */
 export interface MySQLQuery {
@@ -31,7 +32,7 @@ export type Row = Record<string, unknown>
 /**
  * Runs queries under a deadline. `timeout` makes `mysql2` fail a query whose
  * answer does not come (its connection stays busy until the late answer, then
- * returns to the pool); the race also covers the
+ * returns to the pool); the deadline also covers the
  * time spent waiting for a pooled connection or for a connection to be made,
  * which mysql2 does not bound by the query timeout. Either way the caller gets
  * `SessionStoreError` in time.
@@ -69,40 +70,33 @@ export class DeadlineRunner {
   }
 
   async run(sql: string, values: unknown[], onLate?: (result: unknown) => void): Promise<unknown> {
-    let timer: NodeJS.Timeout | undefined
-    let late = false
-    const pending = Promise.resolve()
-      .then(() => this.#client.query({ sql, values, timeout: this.#timeoutMs, rowsAsArray: false }))
-      .then(([result]) => {
-        if (late) onLate?.(result)
-        return result as unknown
-      })
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        late = true
-        reject(
-          new SessionStoreError(
-            this.#store,
-            `no answer from MySQL within ${this.#timeoutMs / 1000}s`,
-          ),
-        )
-      }, this.#timeoutMs)
-    })
-    // The loser of the race must not become an unhandled rejection.
-    pending.catch(() => {})
     try {
-      return await Promise.race([pending, deadline])
+      return await withDeadline(
+        this.#timeoutMs,
+        async () => {
+          const [result] = await this.#client.query({
+            sql,
+            values,
+            timeout: this.#timeoutMs,
+            rowsAsArray: false,
+          })
+          return result as unknown
+        },
+        onLate,
+      )
     } catch (error) {
       throw this.#wrap(error)
-    } finally {
-      clearTimeout(timer)
     }
   }
 
   #wrap(error: unknown): Error {
+    if (error instanceof DeadlineExceeded)
+      return new SessionStoreError(
+        this.#store,
+        `no answer from MySQL within ${this.#timeoutMs / 1000}s`,
+      )
     if (isSessionError(error)) return error
-    const message = error instanceof Error ? error.message : String(error)
-    return new SessionStoreError(this.#store, message, { cause: error })
+    return new SessionStoreError(this.#store, messageOf(error), { cause: error })
   }
 }
 

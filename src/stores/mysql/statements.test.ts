@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionRecord } from '../../core/store.js'
-import { recordValues, statements, toRecord, truthy } from './statements.js'
+import { toRecord } from '../shared/record-row.js'
+import { recordValues, statements, truthy } from './statements.js'
 
 describe('record mapping', () => {
   const now = 1_700_000_000_000

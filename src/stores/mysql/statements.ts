@@ -1,6 +1,4 @@
-import { copyControlFields } from '../../core/record.js'
 import type { SessionRecord } from '../../core/store.js'
-import type { Row } from './client.js'
 
 /**
  * The database clock in milliseconds since the epoch, whatever the session
@@ -151,23 +149,3 @@ export function recordValues(record: SessionRecord, ttlSeconds: number, now: num
 /** A SQL boolean as mysql2 returns it: 1 / 0 / null, or a string under `bigNumberStrings`. */
 export const truthy = (value: unknown): boolean =>
   value !== null && value !== undefined && Number(value) !== 0
-
-const time = (value: unknown) => Math.round(Number(value))
-
-/** A row selected with the record columns, back to a record. */
-export function toRecord(row: Row): SessionRecord {
-  const meta = JSON.parse(String(row.meta ?? '{}')) as Partial<SessionRecord>
-  // Not `{ ...meta, data, … }`: see withId. meta holds no createdAt, userId or
-  // absoluteExpiresAt (recordValues writes those to their columns).
-  const record = copyControlFields(meta, {
-    data: JSON.parse(String(row.data)) as SessionRecord['data'],
-    createdAt: time(row.created_at),
-    lastSeenAt: time(row.last_seen_at),
-    expiresAt: time(row.expires_at),
-  } as SessionRecord)
-  if (row.user_id !== null && row.user_id !== undefined) record.userId = String(row.user_id)
-  if (row.absolute_expires_at !== null && row.absolute_expires_at !== undefined) {
-    record.absoluteExpiresAt = time(row.absolute_expires_at)
-  }
-  return record
-}

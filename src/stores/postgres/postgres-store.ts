@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { messageOf, SessionConfigError } from '../../core/errors.js'
+import { SessionConfigError } from '../../core/errors.js'
 import { MAX_TIMER_SECONDS, seconds } from '../../core/seconds.js'
 import type {
   IndexedSession,
@@ -9,14 +9,17 @@ import type {
   StoreLockOptions,
 } from '../../core/store.js'
 import { DatabaseClock } from '../shared/database-clock.js'
+import { giveBack } from '../shared/give-back.js'
+import { PeriodicSweep, type SweepOptions } from '../shared/periodic-sweep.js'
 import { pollLock } from '../shared/poll-lock.js'
+import { toRecord } from '../shared/record-row.js'
 import { DeadlineRunner, type PostgresClient } from './client.js'
 import { type LeaseContext, PostgresLease, runInTime } from './lease.js'
 import { schemaSql, type TableNames, tableNames } from './schema.js'
-import { recordValues, statements, toRecord } from './statements.js'
+import { recordValues, statements } from './statements.js'
 
 /** Options of {@link PostgresStore}. */
-export interface PostgresStoreOptions {
+export interface PostgresStoreOptions extends SweepOptions {
   /**
    * The application's `pg` `Pool` (or anything with a compatible `query`).
    * The store borrows a connection per statement and never holds one between
@@ -49,32 +52,11 @@ export interface PostgresStoreOptions {
    * @default true
    */
   preparedStatements?: boolean
-  /**
-   * Seconds between sweeps of expired rows; `0` turns the periodic sweep off
-   * (run `store.sweep()` yourself then). The timer does not keep the process
-   * alive and stops on `close()`.
-   * @default 60
-   */
-  sweepInterval?: number
-  /**
-   * Rows deleted per sweep statement; a sweep repeats batches until none are left,
-   * so no statement holds many row locks for long.
-   * @default 1000
-   */
-  sweepBatchSize?: number
-  /**
-   * Called when a periodic sweep fails (the database is down, say). Sweeps are
-   * retried at the next interval.
-   * @default emits a Node warning with code `LATCHKEY_SWEEP_FAILED`
-   */
-  onSweepError?: (error: unknown) => void
 }
 
 /** First and largest pause between two attempts at a held lock, in milliseconds. */
 const RETRY_FIRST_MS = 2
 const RETRY_MAX_MS = 20
-/** Pause between attempts to give back a lock whose statement failed. */
-const GIVE_BACK_RETRY_MS = 250
 
 function hasQuery(client: unknown): client is PostgresClient {
   return (
@@ -115,11 +97,7 @@ export class PostgresStore implements SessionStore {
   readonly #sql: ReturnType<typeof statements>
   readonly #runner: DeadlineRunner
   readonly #lease: LeaseContext
-  readonly #batchSize: number
-  readonly #onSweepError: (error: unknown) => void
-  #timer: NodeJS.Timeout | undefined
-  /** The periodic sweep running now, if any. */
-  #sweeping: Promise<void> | undefined
+  readonly #sweeper: PeriodicSweep
 
   constructor(options: PostgresStoreOptions) {
     if (!hasQuery(options?.client)) {
@@ -131,17 +109,6 @@ export class PostgresStore implements SessionStore {
     const queryTimeout = seconds(options.queryTimeout ?? 2, 'queryTimeout', {
       max: MAX_TIMER_SECONDS,
     })
-    const sweepInterval = seconds(options.sweepInterval ?? 60, 'sweepInterval', {
-      min: 0,
-      max: MAX_TIMER_SECONDS,
-    })
-    const batchSize = options.sweepBatchSize ?? 1000
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new SessionConfigError(
-        `sweepBatchSize must be a positive integer, got ${String(batchSize)}`,
-      )
-    }
-    this.#batchSize = batchSize
     this.#sql = statements(this.#names.qualified)
     const prepare = options.preparedStatements ?? true
     if (typeof prepare !== 'boolean') {
@@ -154,17 +121,10 @@ export class PostgresStore implements SessionStore {
       clock: new DatabaseClock(queryTimeout * 1000),
       giveBack: (key, token, leaseMs) => this.#giveBack(key, token, leaseMs),
     }
-    this.#onSweepError =
-      options.onSweepError ??
-      ((error) =>
-        process.emitWarning(`latchkey: sweeping expired sessions failed: ${messageOf(error)}`, {
-          code: 'LATCHKEY_SWEEP_FAILED',
-          type: 'LatchkeyWarning',
-        }))
-    if (sweepInterval > 0) {
-      this.#timer = setInterval(() => this.#periodicSweep(), sweepInterval * 1000)
-      this.#timer.unref()
-    }
+    this.#sweeper = new PeriodicSweep(options, async (limit) => {
+      const [row] = await this.#runner.run(this.#sql.sweep, [Date.now(), limit])
+      return Number(row?.swept ?? 0)
+    })
   }
 
   /**
@@ -263,53 +223,20 @@ export class PostgresStore implements SessionStore {
    * Deletes expired rows now, in batches of `sweepBatchSize`; returns how many.
    * Runs by itself every `sweepInterval` seconds.
    */
-  async sweep(): Promise<number> {
-    let total = 0
-    for (;;) {
-      const [row] = await this.#runner.run(this.#sql.sweep, [Date.now(), this.#batchSize])
-      const swept = Number(row?.swept ?? 0)
-      total += swept
-      if (swept < this.#batchSize) return total
-    }
+  sweep(): Promise<number> {
+    return this.#sweeper.sweep()
   }
 
   /**
    * Stops the periodic sweep and waits for a sweep under way. The pool stays
    * open: it is the application's.
    */
-  async close(): Promise<void> {
-    clearInterval(this.#timer)
-    this.#timer = undefined
-    await this.#sweeping
+  close(): Promise<void> {
+    return this.#sweeper.stop()
   }
 
-  /**
-   * Releases `token`'s lock on `key` in the background, retrying until the
-   * lease would have expired anyway. Used when a lock or commit statement
-   * failed without our knowing whether it ran (the database froze, say), so
-   * that the session is free as soon as the database is back instead of when
-   * the lease ends. Releasing is keyed by the token, so it never frees a lock
-   * someone else holds.
-   */
+  /** Gives `token`'s lock on `key` back in the background (see `giveBack`). */
   #giveBack(key: string, token: string, leaseMs: number): void {
-    const until = Date.now() + leaseMs
-    const attempt = (): void => {
-      this.#runner.run(this.#sql.release, [key, token]).catch(() => {
-        if (Date.now() + GIVE_BACK_RETRY_MS >= until) return
-        setTimeout(attempt, GIVE_BACK_RETRY_MS).unref()
-      })
-    }
-    attempt()
-  }
-
-  #periodicSweep(): void {
-    this.#sweeping ??= this.sweep()
-      .then(
-        () => undefined,
-        (error: unknown) => this.#onSweepError(error),
-      )
-      .finally(() => {
-        this.#sweeping = undefined
-      })
+    giveBack(() => this.#runner.run(this.#sql.release, [key, token]), leaseMs)
   }
 }

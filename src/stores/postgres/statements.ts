@@ -1,6 +1,4 @@
-import { copyControlFields } from '../../core/record.js'
 import type { SessionRecord } from '../../core/store.js'
-import type { Row } from './client.js'
 
 /** Milliseconds since the epoch (a JS number) to `timestamptz`. */
 const ts = (param: string) => `to_timestamp(${param}::float8 / 1000)`
@@ -184,24 +182,4 @@ export function recordValues(record: SessionRecord, ttlSeconds: number, now: num
     Math.min(expiresAt, now + ttlSeconds * 1000),
     absoluteExpiresAt ?? null,
   ]
-}
-
-const time = (value: unknown) => Math.round(Number(value))
-
-/** A row selected with the record columns, back to a record. */
-export function toRecord(row: Row): SessionRecord {
-  const meta = JSON.parse(String(row.meta ?? '{}')) as Partial<SessionRecord>
-  // Not `{ ...meta, data, … }`: see withId. meta holds no createdAt, userId or
-  // absoluteExpiresAt (recordValues writes those to their columns).
-  const record = copyControlFields(meta, {
-    data: JSON.parse(String(row.data)) as SessionRecord['data'],
-    createdAt: time(row.created_at),
-    lastSeenAt: time(row.last_seen_at),
-    expiresAt: time(row.expires_at),
-  } as SessionRecord)
-  if (row.user_id !== null && row.user_id !== undefined) record.userId = String(row.user_id)
-  if (row.absolute_expires_at !== null && row.absolute_expires_at !== undefined) {
-    record.absoluteExpiresAt = time(row.absolute_expires_at)
-  }
-  return record
 }
