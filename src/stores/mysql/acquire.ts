@@ -2,10 +2,15 @@ import { toRecord } from '../shared/record-row.js'
 import { type LeaseContext, MySQLLease } from './lease.js'
 import { truthy } from './statements.js'
 
-/** Another process created the row first: the lock is held, try again. */
-function duplicate(error: unknown): number {
+/**
+ * Another process created the row first (a duplicate key), or InnoDB chose
+ * this INSERT as the victim of a deadlock between concurrent first lockers
+ * (it rolled the statement back, so nothing was taken): try again.
+ */
+function contended(error: unknown): number {
   const cause = (error as { cause?: { errno?: unknown; code?: unknown } } | null)?.cause
   if (cause?.errno === 1062 || cause?.code === 'ER_DUP_ENTRY') return 0
+  if (cause?.errno === 1213 || cause?.code === 'ER_LOCK_DEADLOCK') return 0
   throw error
 }
 
@@ -35,7 +40,7 @@ export async function tryLock(
   clock.learn(sentAt, Number(row?.ran_at), refused)
   if (taken === 0 && !truthy(row?.present) && !refused) {
     const values = [key, leaseMs, token, leaseMs, deadline]
-    taken = await runner.write(sql.create, values, late).catch(duplicate)
+    taken = await runner.write(sql.create, values, late).catch(contended)
     if (taken > 0) row = { mine: 1, live: 0, data: null }
   }
   // A refused statement (clocks drifted apart) is retried like a held lock.
