@@ -123,11 +123,9 @@ export function latchkey(...managers: AnySessions[]): FastifyPluginAsync {
         reply.headers(answer.headers)
         payload = answer.body
       }
-      let sessions = (request as Tracked)[SESSIONS]
-      if (!sessions && request.headers.cookie !== undefined) {
-        const info = { cookie: request.headers.cookie }
-        if (managers.some((manager) => manager.mustOpen(info))) sessions = sessionsOf(request)
-      }
+      // With cookies, finish() may have a session to open unused (Sessions.mustOpen).
+      const sessions =
+        request.headers.cookie === undefined ? (request as Tracked)[SESSIONS] : sessionsOf(request)
       sessions?.add(managers)
       const finished = sessions ? sessions.finish() : []
       if (Array.isArray(finished)) {
