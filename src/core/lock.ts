@@ -173,9 +173,17 @@ async function saveAndUnlock(state: RequestState, held: Held): Promise<void> {
       }
       case 'rotate': {
         const { record, ttlSeconds } = decision
-        const id = options.ids.generate()
-        const fresh: Identity = { id, key: hashSessionId(id), sealed: record }
-        await storage.create(fresh.key, record, ttlSeconds)
+        let fresh: Identity
+        try {
+          const id = options.ids.generate()
+          fresh = { id, key: hashSessionId(id), sealed: record }
+          await storage.create(fresh.key, record, ttlSeconds)
+        } catch (error) {
+          // Unlock the old session anyway: its lease would otherwise be renewed for as
+          // long as this process lives, and every later request on it time out.
+          lease?.commit().catch(() => {})
+          throw error
+        }
         if (decision.stored) {
           await storage.commit(lease as StoreLease, key, { type: 'delete' })
           retired.add(key)
