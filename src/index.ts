@@ -24,6 +24,7 @@ export {
   type SessionErrorCode,
   SessionLockLostError,
   SessionLockTimeoutError,
+  SessionSerializerError,
   SessionStoreError,
   SessionUnavailableError,
   SessionUsageError,
@@ -31,6 +32,7 @@ export {
 export type { CookieOptions, ErrorReporter, SessionsOptions } from './core/options.js'
 export type { Register, RegisteredData } from './core/register.js'
 export { MAX_SECONDS, MAX_TIMER_SECONDS } from './core/seconds.js'
+export type { Serializer } from './core/serializer.js'
 export { LockedSession, type RequestInfo, Session } from './core/session.js'
 export { Sessions } from './core/sessions.js'
 export type {
@@ -42,6 +44,7 @@ export type {
   SessionData,
   SessionRecord,
   SessionStore,
+  StoredRecord,
   StoreLease,
   StoreLockOptions,
 } from './core/store.js'

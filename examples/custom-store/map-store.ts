@@ -3,14 +3,14 @@ import {
   type LeaseChange,
   SessionLockLostError,
   SessionLockTimeoutError,
-  type SessionRecord,
   type SessionStore,
+  type StoredRecord,
   type StoreLease,
   type StoreLockOptions,
 } from 'latchkey'
 
 interface Row {
-  record: SessionRecord
+  record: StoredRecord
   /** When the backend drops the row, in milliseconds since the epoch. */
   until: number
 }
@@ -31,13 +31,13 @@ export class MapStore implements SessionStore {
   readonly #rows = new Map<string, Row>()
   readonly #locks = new Map<string, Lock>()
 
-  async get(key: string): Promise<SessionRecord | undefined> {
+  async get(key: string): Promise<StoredRecord | undefined> {
     const row = this.#rows.get(key)
     if (!row || row.until <= Date.now()) return undefined
     return structuredClone(row.record) // callers never share the stored object
   }
 
-  async set(key: string, record: SessionRecord, ttlSeconds: number): Promise<void> {
+  async set(key: string, record: StoredRecord, ttlSeconds: number): Promise<void> {
     // Value and TTL in one write: there is no moment without an expiry.
     const until = Math.min(record.expiresAt, Date.now() + ttlSeconds * 1000)
     this.#rows.set(key, { record: structuredClone(record), until })
@@ -98,7 +98,7 @@ export class MapStore implements SessionStore {
 
 /** A held lock: renewed every third of its lease until committed. */
 class MapLease implements StoreLease {
-  readonly record: SessionRecord | undefined
+  readonly record: StoredRecord | undefined
   readonly #store: MapStore
   readonly #key: string
   readonly #token: string
@@ -109,7 +109,7 @@ class MapLease implements StoreLease {
     key: string,
     token: string,
     leaseMs: number,
-    record: SessionRecord | undefined,
+    record: StoredRecord | undefined,
   ) {
     this.record = record
     this.#store = store

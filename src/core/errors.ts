@@ -15,6 +15,7 @@ export type SessionErrorCode =
   | 'LATCHKEY_LOCK_LOST'
   | 'LATCHKEY_STORE'
   | 'LATCHKEY_COOKIE_TOO_LARGE'
+  | 'LATCHKEY_SERIALIZER'
 
 /** Base class of every latchkey error. */
 export class SessionError extends Error {
@@ -148,6 +149,18 @@ export class SessionCookieTooLargeError extends SessionError {
       `The session cookie would be ${size} bytes, over the ${limit}-byte limit browsers keep; store less in the session or use a server store`,
     )
     this.size = size
+  }
+}
+
+/**
+ * The manager's `serializer` failed: `stringify` threw or gave no well-formed
+ * string (thrown at the save, which writes nothing), or a stored record's data
+ * could not be parsed (reported to `onError`; the request gets an empty
+ * session and the stored record is left as it is).
+ */
+export class SessionSerializerError extends SessionError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('LATCHKEY_SERIALIZER', message, 500, options)
   }
 }
 

@@ -2,7 +2,10 @@ import type { ResolvedOptions } from './options.js'
 import type { SessionRecord } from './store.js'
 
 /** Whether a record is still valid at `now` (idle and absolute timeouts). */
-export function isLive(record: SessionRecord, now: number): boolean {
+export function isLive(
+  record: Pick<SessionRecord, 'expiresAt' | 'absoluteExpiresAt'>,
+  now: number,
+): boolean {
   return (
     record.expiresAt > now &&
     (record.absoluteExpiresAt === undefined || record.absoluteExpiresAt > now)

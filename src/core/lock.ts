@@ -8,7 +8,7 @@ import type { LockAccess } from './locked-session.js'
 import { type ControlFields, copyControlFields } from './record.js'
 import { DELETED, type Held, RESOLVED, type RequestState } from './request-state.js'
 import type { SessionRecord, StoreLease } from './store.js'
-import type { Identity } from './store-group.js'
+import type { Identity, Lease } from './store-group.js'
 import { SESSION_LOST, SESSION_LOST_MESSAGE, warnOncePerCallSite } from './warnings.js'
 
 function controlFields(record: SessionRecord | undefined): Partial<ControlFields> {
@@ -49,7 +49,7 @@ export async function acquire(state: RequestState): Promise<void> {
   const deadline = Date.now() + options.lockTimeoutMs
   const release =
     mutex.tryAcquire(identity.key) ?? (await mutex.acquire(identity.key, options.lockTimeoutMs))
-  let lease: StoreLease
+  let lease: Lease
   try {
     lease = await storage.lock(identity, Math.max(1, deadline - Date.now()))
   } catch (error) {
@@ -237,7 +237,7 @@ export function lockAccess(state: RequestState): LockAccess {
     },
     write(generation, key, value) {
       assertHeld(state, generation)
-      if (value !== DELETED) assertEntry(key, value)
+      if (value !== DELETED && state.context.options.records.json) assertEntry(key, value)
       state.write(key, value)
     },
     clear(generation) {

@@ -1,5 +1,6 @@
-import { messageOf, SessionConfigError } from './errors.js'
+import { messageOf, SessionConfigError, type SessionSerializerError } from './errors.js'
 import { MAX_TIMER_SECONDS, seconds } from './seconds.js'
+import { jsonRecords, type RecordCodec, type Serializer, serializedRecords } from './serializer.js'
 import { customIds, randomIds, type SessionIds } from './session-ids.js'
 import type { AnyStore } from './store.js'
 
@@ -112,6 +113,24 @@ export interface SessionsOptions {
    * ```
    */
   generateId?: () => string
+  /**
+   * Turns session data into a string and back (sanic-cookies' `encoder` /
+   * `decoder`), for values JSON cannot hold (Dates, Maps, BigInts with
+   * `superjson`, say). Stores then keep the data as that string: PostgreSQL
+   * and MySQL a JSON string in their JSON column, the cookie store inside
+   * the sealed cookie, whose size limit counts it. Values are no longer
+   * checked to be JSON when set; a failing `stringify` fails the save with
+   * `SessionSerializerError`, and data that fails to `parse` is an empty
+   * session, reported to `onError`. The user of `AuthSessions` stays JSON.
+   * Records stored as JSON before a serializer was configured are still read.
+   * @default JSON: data kept as a JSON object (PostgreSQL `jsonb`, queryable)
+   * @example
+   * ```ts
+   * import superjson from 'superjson'
+   * new Sessions({ store, serializer: superjson })
+   * ```
+   */
+  serializer?: Serializer
 }
 
 /** Options after defaults and validation. Durations in milliseconds. */
@@ -130,6 +149,7 @@ export interface ResolvedOptions {
   mirrorTimeoutMs: number
   onError: ErrorReporter
   ids: SessionIds
+  records: RecordCodec
 }
 
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -220,6 +240,15 @@ export function resolveOptions(
   })
   if (options.onError !== undefined && typeof options.onError !== 'function')
     fail('onError must be a function')
+  const onError = options.onError ?? defaultReporter
+  const serializer = options.serializer as Partial<Serializer> | undefined
+  if (
+    serializer !== undefined &&
+    (typeof serializer?.stringify !== 'function' || typeof serializer.parse !== 'function')
+  )
+    fail('serializer must have stringify(data) and parse(text) functions')
+  const report = (error: SessionSerializerError, store: string) =>
+    onError(error, { store, operation: 'parse' })
 
   return {
     name,
@@ -242,7 +271,11 @@ export function resolveOptions(
     warnLock: boolean(options.warnLock, 'warnLock', true),
     mirrorFailure,
     mirrorTimeoutMs: mirrorTimeout * 1000,
-    onError: options.onError ?? defaultReporter,
+    onError,
     ids: options.generateId === undefined ? randomIds : customIds(options.generateId),
+    records:
+      serializer === undefined
+        ? jsonRecords(report)
+        : serializedRecords(serializer as Serializer, report),
   }
 }

@@ -93,9 +93,12 @@ export class Session<Data extends SessionData = SessionData> {
     return { ...this.#state.data } as Partial<Data>
   }
 
-  /** Sets a value (saved at the end of the request). Values must be JSON. */
+  /**
+   * Sets a value (saved at the end of the request). Values must be JSON,
+   * unless the manager has a custom `serializer`.
+   */
   async set<K extends keyof Data & string>(key: K, value: Data[K]): Promise<void> {
-    assertEntry(key, value)
+    if (this.#state.context.options.records.json) assertEntry(key, value)
     await this.#unlockedWrite()
     this.#state.write(key, value)
   }

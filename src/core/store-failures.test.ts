@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { MemoryStore } from '../stores/memory/index.js'
 import { SessionLockLostError, SessionStoreError } from './errors.js'
 import { Sessions } from './sessions.js'
-import type { SessionRecord, StoreLease, StoreLockOptions } from './store.js'
+import type { StoredRecord, StoreLease, StoreLockOptions } from './store.js'
 
 type Operation = 'get' | 'lock' | 'commit'
 type Way = 'rejects' | 'throws'
@@ -19,7 +19,7 @@ class FailingStore extends MemoryStore {
     return Promise.reject(failing.error)
   }
 
-  override get(key: string): Promise<SessionRecord | undefined> {
+  override get(key: string): Promise<StoredRecord | undefined> {
     return this.#fail('get') ?? super.get(key)
   }
 

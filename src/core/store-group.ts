@@ -9,6 +9,7 @@ import {
   type LeaseChange,
   type SessionRecord,
   type SessionStore,
+  type StoredRecord,
   type StoreLease,
 } from './store.js'
 
@@ -38,6 +39,16 @@ async function call<T>(store: AnyStore, operation: string, run: () => Promise<T>
 }
 
 const NO_TIMEOUT = Symbol('timeout')
+
+/** A change as the manager makes it: a record whose data is still an object. */
+export type SessionChange =
+  | { type: 'set'; record: SessionRecord; ttlSeconds: number }
+  | { type: 'delete' }
+
+/** A store lease as the manager sees it: its record decoded. */
+export interface Lease extends StoreLease {
+  readonly record: SessionRecord | undefined
+}
 
 /**
  * The primary store and its mirrors as one unit: reads and locks go to the
@@ -101,7 +112,9 @@ export class StoreGroup {
       const opened = primary.unseal(value, this.#options.ttlMs / 1000)
       const id = opened?.record.id
       if (!opened || id === undefined || !this.#options.ids.isWellFormed(id)) return undefined
-      const { id: _, ...record } = opened.record
+      const { id: _, ...sealed } = opened.record
+      const record = this.#options.records.decode(sealed, primary.name)
+      if (!record) return undefined
       return { id, key: hashSessionId(id), sealed: record, stale: opened.stale }
     }
     if (!this.#options.ids.isWellFormed(value)) return undefined
@@ -109,10 +122,11 @@ export class StoreGroup {
   }
 
   /** Reads the record of an identity from the primary. */
-  read(identity: Identity): Promise<SessionRecord | undefined> {
+  async read(identity: Identity): Promise<SessionRecord | undefined> {
     const primary = this.#primary
-    if (isCookieSealer(primary)) return Promise.resolve(identity.sealed)
-    return call(primary, 'get', () => primary.get(identity.key))
+    if (isCookieSealer(primary)) return identity.sealed
+    const record = await call(primary, 'get', () => primary.get(identity.key))
+    return this.#options.records.decode(record, primary.name)
   }
 
   /**
@@ -120,37 +134,56 @@ export class StoreGroup {
    * reading the record in the same step. Otherwise (the in-process mutex is
    * then the lock) reads the record and returns a lease that writes plainly.
    */
-  lock(identity: Identity, waitMs: number): Promise<StoreLease> {
+  async lock(identity: Identity, waitMs: number): Promise<Lease> {
     const primary = this.#primary
-    if (isCookieSealer(primary)) return Promise.resolve(sealedLease(identity.sealed))
-    return call(primary, 'lock', () => {
+    if (isCookieSealer(primary)) return sealedLease(identity.sealed)
+    const lease = await call(primary, 'lock', () => {
       if (primary.lock)
         return primary.lock(identity.key, { leaseMs: this.#options.lockLeaseMs, waitMs })
       return primary.get(identity.key).then((record) => plainLease(primary, identity.key, record))
     })
+    const record = this.#options.records.decode(lease.record, primary.name)
+    if (record === lease.record) return lease as Lease
+    return { record, commit: (change) => lease.commit(change) }
   }
 
   /**
    * Applies `change` through a lease (none: only releases it), then to the
    * mirrors. False if the record had vanished.
    */
-  commit(lease: StoreLease, key: string, change: LeaseChange | undefined): Promise<boolean> {
+  commit(lease: StoreLease, key: string, change: SessionChange | undefined): Promise<boolean> {
+    let stored: LeaseChange | undefined
+    try {
+      stored = change?.type === 'set' ? this.#encodeChange(change) : change
+    } catch (error) {
+      // Nothing can be written: unlock without the change, and report why.
+      return lease.commit().then(
+        () => Promise.reject(error),
+        () => Promise.reject(error),
+      )
+    }
     return call(this.#primary, 'commit', async () => {
-      const done = await lease.commit(change)
-      if (!change || !done || this.#mirrors.length === 0) return done
-      if (change.type === 'set')
-        await this.#replicate('set', (m) => m.set(key, change.record, change.ttlSeconds))
+      const done = await lease.commit(stored)
+      if (!stored || !done || this.#mirrors.length === 0) return done
+      if (stored.type === 'set')
+        await this.#replicate('set', (m) => m.set(key, stored.record, stored.ttlSeconds))
       else await this.#replicate('delete', (m) => m.delete(key))
       return true
     })
   }
 
+  #encodeChange(change: SessionChange & { type: 'set' }): LeaseChange {
+    const record = this.#options.records.encode(change.record)
+    return record === change.record ? change : { ...change, record }
+  }
+
   /** Writes a record under a key nobody else knows yet (a new or rotated id). */
   async create(key: string, record: SessionRecord, ttlSeconds: number): Promise<void> {
     const primary = this.#primary
+    const stored = this.#options.records.encode(record)
     if (!isCookieSealer(primary))
-      await call(primary, 'set', () => primary.set(key, record, ttlSeconds))
-    await this.#replicate('set', (m) => m.set(key, record, ttlSeconds))
+      await call(primary, 'set', () => primary.set(key, stored, ttlSeconds))
+    await this.#replicate('set', (m) => m.set(key, stored, ttlSeconds))
   }
 
   async remove(key: string): Promise<void> {
@@ -176,14 +209,19 @@ export class StoreGroup {
       const found = await call(primary, 'touch', () => touch(key, record, ttlSeconds))
       if (found === false) return 'missing'
     }
-    await this.#replicate('touch', (m) => touchOrSet(m, key, record, ttlSeconds))
+    if (this.#mirrors.length > 0) {
+      const stored = this.#options.records.encode(record)
+      await this.#replicate('touch', (m) => touchOrSet(m, key, stored, ttlSeconds))
+    }
     return 'touched'
   }
 
   /** The cookie value for a session: its id, or the sealed record. */
   cookieValue(id: string, record: SessionRecord): string {
     const primary = this.#primary
-    return isCookieSealer(primary) ? primary.seal(withId(record, id)) : id
+    return isCookieSealer(primary)
+      ? primary.seal(withId(this.#options.records.encode(record), id))
+      : id
   }
 
   /** The primary's per-user index, or a config error naming what is missing. */
@@ -256,7 +294,7 @@ export class StoreGroup {
 async function touchOrSet(
   store: SessionStore,
   key: string,
-  record: SessionRecord,
+  record: StoredRecord,
   ttlSeconds: number,
 ): Promise<void> {
   if (store.touch) await store.touch(key, record, ttlSeconds)
@@ -267,7 +305,7 @@ async function touchOrSet(
 function plainLease(
   store: SessionStore,
   key: string,
-  record: SessionRecord | undefined,
+  record: StoredRecord | undefined,
 ): StoreLease {
   return {
     record,
@@ -283,6 +321,6 @@ function plainLease(
 }
 
 /** The cookie store has nothing to lock or write on the server side. */
-function sealedLease(record: SessionRecord | undefined): StoreLease {
+function sealedLease(record: SessionRecord | undefined): Lease {
   return { record, commit: async () => true }
 }

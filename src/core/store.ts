@@ -63,6 +63,16 @@ export interface SessionRecord {
   id?: string
 }
 
+/**
+ * A record as stores hold it. `data` is the application's data as a JSON
+ * object (the default), or the string a manager's custom `serializer` made of
+ * it: a store keeps `data` as it is handed over, and a JSON encoding of the
+ * record (what every store here does) keeps both.
+ */
+export interface StoredRecord extends Omit<SessionRecord, 'data'> {
+  data: SessionData | string
+}
+
 /** Options for {@link SessionStore.lock}. */
 export interface StoreLockOptions {
   /** How long the lease lasts before it must be renewed, in milliseconds. */
@@ -73,7 +83,7 @@ export interface StoreLockOptions {
 
 /** A change to apply when a lease ends. */
 export type LeaseChange =
-  | { type: 'set'; record: SessionRecord; ttlSeconds: number }
+  | { type: 'set'; record: StoredRecord; ttlSeconds: number }
   | { type: 'delete' }
 
 /**
@@ -82,7 +92,7 @@ export type LeaseChange =
  */
 export interface StoreLease {
   /** The record at the moment the lock was taken (undefined if none). */
-  readonly record: SessionRecord | undefined
+  readonly record: StoredRecord | undefined
   /**
    * Applies `change` (if any) and releases the lock, ideally in one round trip.
    *
@@ -99,7 +109,7 @@ export interface StoreLease {
 export interface IndexedSession {
   /** The stored key (hashed id). */
   key: string
-  record: SessionRecord
+  record: StoredRecord
 }
 
 /** A server-side session store. */
@@ -107,9 +117,9 @@ export interface SessionStore {
   /** A short name for error messages and `onError` reports, e.g. `"redis"`. */
   readonly name: string
   /** Reads a record; `undefined` when missing or expired. */
-  get(key: string): Promise<SessionRecord | undefined>
+  get(key: string): Promise<StoredRecord | undefined>
   /** Writes a record that expires after `ttlSeconds` (a positive integer). */
-  set(key: string, record: SessionRecord, ttlSeconds: number): Promise<void>
+  set(key: string, record: StoredRecord, ttlSeconds: number): Promise<void>
   /** Deletes a record; deleting a missing record is not an error. */
   delete(key: string): Promise<void>
   /**
@@ -119,7 +129,7 @@ export interface SessionStore {
    */
   touch?(
     key: string,
-    times: Pick<SessionRecord, 'lastSeenAt' | 'expiresAt'>,
+    times: Pick<StoredRecord, 'lastSeenAt' | 'expiresAt'>,
     ttlSeconds: number,
     // biome-ignore lint/suspicious/noConfusingVoidType: stores written before touch reported a missing record resolve to void
   ): Promise<boolean | void>
@@ -143,15 +153,12 @@ export interface CookieSealer {
   /** Marks this store as client-side; the manager keeps no server state for it. */
   readonly clientSide: true
   /** Encodes a record as a cookie value. */
-  seal(record: SessionRecord): string
+  seal(record: StoredRecord): string
   /**
    * Decodes a cookie value; `undefined` for anything invalid, tampered or
    * expired. `stale` asks the manager to re-issue the cookie (old key).
    */
-  unseal(
-    value: string,
-    maxAgeSeconds: number,
-  ): { record: SessionRecord; stale: boolean } | undefined
+  unseal(value: string, maxAgeSeconds: number): { record: StoredRecord; stale: boolean } | undefined
 }
 
 /** Anything usable as a manager's `store`. */

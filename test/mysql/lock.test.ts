@@ -221,7 +221,7 @@ describeWithMySQL('MySQLStore lock', () => {
       await Promise.all(
         Array.from({ length: 50 }, async () => {
           const lease = await store.lock(key, { leaseMs: 5000, waitMs: 20_000 })
-          const n = Number(lease.record?.data.n)
+          const n = Number((lease.record?.data as { n?: number } | undefined)?.n)
           await lease.commit({ type: 'set', record: recordOf({ n: n + 1 }), ttlSeconds: 60 })
         }),
       )

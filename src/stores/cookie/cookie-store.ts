@@ -1,6 +1,6 @@
 import { SessionConfigError } from '../../core/errors.js'
 import { isLive } from '../../core/expiry.js'
-import type { CookieSealer, SessionRecord } from '../../core/store.js'
+import type { CookieSealer, StoredRecord } from '../../core/store.js'
 import { Fernet, isFernetKey } from '../../crypto/fernet.js'
 import { decodeSealedRecord, encodeSealedRecord } from './sealed-record.js'
 
@@ -65,7 +65,7 @@ export class CookieStore implements CookieSealer {
   }
 
   /** Seals a record into a cookie value: a Fernet token of its compact JSON (see sealed-record.ts). */
-  seal(record: SessionRecord): string {
+  seal(record: StoredRecord): string {
     const timestamp = Math.floor(Date.now() / 1000)
     return this.#fernet.encrypt(encodeSealedRecord(record, timestamp), timestamp)
   }
@@ -79,7 +79,7 @@ export class CookieStore implements CookieSealer {
   unseal(
     value: string,
     maxAgeSeconds: number,
-  ): { record: SessionRecord; stale: boolean } | undefined {
+  ): { record: StoredRecord; stale: boolean } | undefined {
     if (typeof value !== 'string' || value.length > MAX_COOKIE_VALUE_LENGTH) return undefined
     const message = this.#fernet.decrypt(value)
     if (!message) return undefined

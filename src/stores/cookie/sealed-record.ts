@@ -1,4 +1,4 @@
-import type { SessionRecord } from '../../core/store.js'
+import type { StoredRecord } from '../../core/store.js'
 
 /**
  * The plaintext of a sealed cookie: the record as a short JSON array, because
@@ -6,7 +6,7 @@ import type { SessionRecord } from '../../core/store.js'
  *
  * `[data, id, lastSeen, age, idle, extras?]`
  *
- * - `data`: the application's data;
+ * - `data`: the application's data, or the string the manager's `serializer` made of it;
  * - `id`: the session id, or `null`;
  * - `lastSeen`: `lastSeenAt` in milliseconds after the token's timestamp
  *   (seconds), so 0–999 for a record sealed when it was written;
@@ -21,7 +21,7 @@ import type { SessionRecord } from '../../core/store.js'
  * back exactly as sealed.
  */
 type SealedRecord = [
-  data: SessionRecord['data'],
+  data: StoredRecord['data'],
   id: string | null,
   lastSeen: number,
   age: number,
@@ -39,7 +39,7 @@ interface Extras {
 }
 
 /** The JSON sealed for `record` in a token dated `timestamp` (seconds since the epoch). */
-export function encodeSealedRecord(record: SessionRecord, timestamp: number): string {
+export function encodeSealedRecord(record: StoredRecord, timestamp: number): string {
   const { lastSeenAt, createdAt } = record
   const sealed: SealedRecord = [
     record.data,
@@ -87,10 +87,7 @@ const fromSeconds = (seconds: number): number => Math.round(seconds * 1000)
  * may be shared with other programs (Python's Fernet), so the manager is never
  * handed a record it would trip over.
  */
-export function decodeSealedRecord(
-  plaintext: Buffer,
-  timestamp: number,
-): SessionRecord | undefined {
+export function decodeSealedRecord(plaintext: Buffer, timestamp: number): StoredRecord | undefined {
   let parsed: unknown
   try {
     parsed = JSON.parse(plaintext.toString('utf8'))
@@ -100,7 +97,7 @@ export function decodeSealedRecord(
   if (!Array.isArray(parsed) || parsed.length < 5 || parsed.length > 6) return undefined
   const [data, id, lastSeen, age, idle, extras = {}] = parsed as unknown[]
   if (
-    !isPlainObject(data) ||
+    !(isPlainObject(data) || typeof data === 'string') ||
     (id !== null && typeof id !== 'string') ||
     !isTime(lastSeen) ||
     !isTime(age) ||
@@ -116,7 +113,7 @@ export function decodeSealedRecord(
   }
   const lastSeenAt = timestamp * 1000 + lastSeen
   const createdAt = lastSeenAt - age
-  const record: SessionRecord = {
+  const record: StoredRecord = {
     data,
     createdAt,
     lastSeenAt,

@@ -6,8 +6,8 @@ import { MAX_TIMER_SECONDS, seconds } from '../../core/seconds.js'
 import type {
   IndexedSession,
   LeaseChange,
-  SessionRecord,
   SessionStore,
+  StoredRecord,
   StoreLease,
   StoreLockOptions,
 } from '../../core/store.js'
@@ -37,7 +37,7 @@ export interface MemoryStoreOptions {
 
 interface Entry {
   /** A deep copy of the record: stored data never shares objects with callers. */
-  readonly record: SessionRecord
+  readonly record: StoredRecord
   lastSeenAt: number
   expiresAt: number
 }
@@ -85,11 +85,11 @@ export class MemoryStore implements SessionStore {
     return this.#anonymous.size + this.#signedIn.size
   }
 
-  async get(key: string): Promise<SessionRecord | undefined> {
+  async get(key: string): Promise<StoredRecord | undefined> {
     return this.#read(this.#use(key))
   }
 
-  async set(key: string, record: SessionRecord, ttlSeconds: number): Promise<void> {
+  async set(key: string, record: StoredRecord, ttlSeconds: number): Promise<void> {
     this.#write(key, record, ttlSeconds)
   }
 
@@ -99,7 +99,7 @@ export class MemoryStore implements SessionStore {
 
   async touch(
     key: string,
-    times: Pick<SessionRecord, 'lastSeenAt' | 'expiresAt'>,
+    times: Pick<StoredRecord, 'lastSeenAt' | 'expiresAt'>,
     ttlSeconds: number,
   ): Promise<boolean> {
     const cache = this.#cacheOf(key)
@@ -188,7 +188,7 @@ export class MemoryStore implements SessionStore {
     this.#signedIn.delete(key)
   }
 
-  #read(entry: Entry | undefined): SessionRecord | undefined {
+  #read(entry: Entry | undefined): StoredRecord | undefined {
     if (!entry) return undefined
     const record = cloneRecord(entry.record)
     // Touch changes the times without rewriting the record.
@@ -197,7 +197,7 @@ export class MemoryStore implements SessionStore {
     return record
   }
 
-  #write(key: string, record: SessionRecord, ttlSeconds: number): void {
+  #write(key: string, record: StoredRecord, ttlSeconds: number): void {
     const userId = record.userId
     const now = Date.now()
     const expiresAt = Math.min(record.expiresAt, now + ttlSeconds * 1000)

@@ -1,4 +1,4 @@
-import type { SessionRecord } from '../../core/store.js'
+import type { StoredRecord } from '../../core/store.js'
 
 /**
  * The database clock in milliseconds since the epoch, whatever the session
@@ -124,7 +124,7 @@ export function statements(table: string) {
  * created, last seen, expires, absolute expiry. The expiry is the earlier of
  * the record's and `ttlSeconds` from now, as the contract asks.
  */
-export function recordValues(record: SessionRecord, ttlSeconds: number, now: number): unknown[] {
+export function recordValues(record: StoredRecord, ttlSeconds: number, now: number): unknown[] {
   const {
     data,
     userId,

@@ -1,4 +1,4 @@
-import type { SessionRecord } from '../../core/store.js'
+import type { StoredRecord } from '../../core/store.js'
 
 /** Milliseconds since the epoch (a JS number) to `timestamptz`. */
 const ts = (param: string) => `to_timestamp(${param}::float8 / 1000)`
@@ -162,7 +162,7 @@ export function statements(table: string) {
  * created, last seen, expires, absolute expiry. The expiry is the earlier of
  * the record's and `ttlSeconds` from now, as the contract asks.
  */
-export function recordValues(record: SessionRecord, ttlSeconds: number, now: number): unknown[] {
+export function recordValues(record: StoredRecord, ttlSeconds: number, now: number): unknown[] {
   const {
     data,
     userId,

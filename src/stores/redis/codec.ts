@@ -1,7 +1,7 @@
-import type { SessionRecord } from '../../core/store.js'
+import type { SessionRecord, StoredRecord } from '../../core/store.js'
 
 /** A record as the hash fields the scripts write: json (no times), lastSeenAt, expiresAt, userId. */
-export function encodeRecord(record: SessionRecord): [string, string, string, string] {
+export function encodeRecord(record: StoredRecord): [string, string, string, string] {
   const { lastSeenAt, expiresAt, ...rest } = record
   return [JSON.stringify(rest), String(lastSeenAt), String(expiresAt), record.userId ?? '']
 }
