@@ -81,6 +81,11 @@ export class RequestSessions {
     })
   }
 
+  /** Whether `manager` is one of this request's managers. */
+  has(manager: object): boolean {
+    return this.#managers.includes(manager as AnySessions)
+  }
+
   #indexOf(manager: AnySessions): number {
     let index = this.#managers.indexOf(manager)
     if (index < 0) index = this.#managers.push(manager) - 1

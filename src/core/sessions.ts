@@ -1,3 +1,4 @@
+import { boundSession } from './bound-sessions.js'
 import { SessionUsageError } from './errors.js'
 import { KeyedMutex } from './keyed-mutex.js'
 import { type ResolvedOptions, resolveOptions, type SessionsOptions } from './options.js'
@@ -78,7 +79,7 @@ export class Sessions<Data extends SessionData = SessionData> {
    * The request's session, typed by this manager's `Data`: the same session
    * as `req[sessions.name]`, without declaring `Register`. Pass what the
    * framework hands a handler: Fastify's and Express's `req`, Koa's `ctx`,
-   * Hono's `c`.
+   * Hono's `c`, the `Request` of a `latchkey/fetch` handler.
    *
    * @throws {SessionUsageError} when no latchkey adapter attached this manager's sessions to it
    * @example
@@ -97,8 +98,9 @@ export class Sessions<Data extends SessionData = SessionData> {
   /** The session attached to `request` under this manager's name, checked to be a `kind`. */
   protected attached<S>(request: object, kind: abstract new (...args: never[]) => S): S {
     const holder = request as { [name: string]: unknown; var?: Record<string, unknown> }
-    // Hono keeps its context variables in `c.var`; the other frameworks on the object itself.
-    const session = holder[this.name] ?? holder.var?.[this.name]
+    // Hono keeps its context variables in `c.var`, Web `Request`s theirs in a WeakMap (latchkey/fetch),
+    // the other frameworks on the object itself.
+    const session = holder[this.name] ?? holder.var?.[this.name] ?? boundSession(request, this)
     if (session instanceof kind) return session
     throw new SessionUsageError(
       `no session "${this.name}" on this request: register latchkey(...) with this manager before the route`,

@@ -14,6 +14,7 @@ import { AuthSessions, Sessions } from '../../src/index.js'
 import { CookieJar, type Reply, request } from '../support/http.js'
 import { expressFramework } from './apps/express.js'
 import { fastify } from './apps/fastify.js'
+import { fetchHandler } from './apps/fetch.js'
 import { hono } from './apps/hono.js'
 import { koaFramework } from './apps/koa.js'
 import { OutageStore } from './outage-store.js'
@@ -33,6 +34,7 @@ const frameworks: Framework[] = [
   hono,
   koaFramework('koa 2', koa2),
   koaFramework('koa 3', koa3),
+  fetchHandler,
 ]
 
 const NEW_COOKIE =
