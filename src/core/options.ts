@@ -1,3 +1,4 @@
+import { emitWarning } from './emit-warning.js'
 import { messageOf, SessionConfigError, type SessionSerializerError } from './errors.js'
 import { MAX_TIMER_SECONDS, seconds } from './seconds.js'
 import { jsonRecords, type RecordCodec, type Serializer, serializedRecords } from './serializer.js'
@@ -169,9 +170,11 @@ function boolean(value: unknown, option: string, fallback: boolean): boolean {
 }
 
 const defaultReporter: ErrorReporter = (error, { store, operation }) => {
-  process.emitWarning(`latchkey: ${operation} on store "${store}" failed: ${messageOf(error)}`, {
-    code: 'LATCHKEY_BACKGROUND_ERROR',
-  })
+  emitWarning(
+    `latchkey: ${operation} on store "${store}" failed: ${messageOf(error)}`,
+    'LATCHKEY_BACKGROUND_ERROR',
+    'Warning',
+  )
 }
 
 /** Validates options and fills in defaults; throws `SessionConfigError`. */

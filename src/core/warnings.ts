@@ -1,11 +1,26 @@
-import { fileURLToPath } from 'node:url'
+import { emitWarning } from './emit-warning.js'
 
 const warnedSites = new Set<string>()
-const packageRoot = fileURLToPath(new URL('../', import.meta.url))
-const packageRootUrl = new URL('../', import.meta.url).href
+const packageRoots = ownRoots()
+
+/**
+ * This package's folder as stack frames name it: its URL (ES modules) and its
+ * path (source maps, tools). None where modules have no URL (a bundle in
+ * workerd): then every frame counts as the application's, and a warning is
+ * given once per distinct stack instead of once per call site.
+ */
+function ownRoots(): string[] {
+  const url: unknown = import.meta.url
+  if (typeof url !== 'string') return []
+  const root = new URL('../', url)
+  const nodeUrl = globalThis.process?.getBuiltinModule?.('node:url')
+  return root.protocol === 'file:' && nodeUrl
+    ? [root.href, nodeUrl.fileURLToPath(root)]
+    : [root.href]
+}
 
 function isOwnFrame(frame: string): boolean {
-  return frame.includes(packageRoot) || frame.includes(packageRootUrl)
+  return packageRoots.some((root) => frame.includes(root))
 }
 
 /** Where the application called into latchkey: the first stack frame outside this package. */
@@ -16,12 +31,12 @@ function callSite(): string {
   return frames.find((frame) => !isOwnFrame(frame)) ?? frames.join('\n')
 }
 
-/** Emits a Node warning with `code`, once per call site of the application. */
+/** Emits a warning with `code` (a Node warning where there is one), once per call site of the application. */
 export function warnOncePerCallSite(code: string, message: string): void {
   const site = `${code} ${callSite()}`
   if (warnedSites.has(site)) return
   warnedSites.add(site)
-  process.emitWarning(message, { code, type: 'LatchkeyWarning' })
+  emitWarning(message, code)
 }
 
 export const UNLOCKED_ACCESS = 'LATCHKEY_UNLOCKED_ACCESS'

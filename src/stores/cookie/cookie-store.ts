@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer'
 import { SessionConfigError } from '../../core/errors.js'
 import { isLive } from '../../core/expiry.js'
 import type { CookieSealer, StoredRecord } from '../../core/store.js'

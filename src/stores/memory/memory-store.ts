@@ -64,7 +64,9 @@ export class MemoryStore implements SessionStore {
   readonly #signedIn: Cache
   readonly #byUser = new Map<string, Set<string>>()
   readonly #locks = new KeyedMutex()
+  readonly #sweepMs: number
   #timer: ReturnType<typeof setInterval> | undefined
+  #closed = false
 
   constructor(options: MemoryStoreOptions = {}) {
     const sweepInterval = seconds(options.sweepInterval ?? 60, 'sweepInterval', {
@@ -75,9 +77,7 @@ export class MemoryStore implements SessionStore {
       positiveInteger('maxUserEntries', options.maxUserEntries),
       (entry, key) => this.#unindex(entry, key),
     )
-    this.#timer = setInterval(() => this.sweep(), sweepInterval * 1000)
-    // Cloudflare Workers' timers are numbers, without unref.
-    this.#timer.unref?.()
+    this.#sweepMs = sweepInterval * 1000
   }
 
   /** Number of entries held, expired ones not yet swept included. */
@@ -147,10 +147,22 @@ export class MemoryStore implements SessionStore {
     return before - this.size
   }
 
-  /** Stops the sweep timer. The data stays readable. */
+  /** Stops the sweep timer. The data stays readable (and writable, without the sweep). */
   async close(): Promise<void> {
+    this.#closed = true
     clearInterval(this.#timer)
     this.#timer = undefined
+  }
+
+  /**
+   * Starts the sweep at the first write, not in the constructor: Cloudflare
+   * Workers refuse timers in a module's global scope, where stores are made.
+   */
+  #sweepFromNowOn(): void {
+    if (this.#timer !== undefined || this.#closed) return
+    this.#timer = setInterval(() => this.sweep(), this.#sweepMs)
+    // Workers' timers are numbers, without unref.
+    this.#timer.unref?.()
   }
 
   #lease(key: string, release: () => void): StoreLease {
@@ -211,6 +223,7 @@ export class MemoryStore implements SessionStore {
     }
     const entry: Entry = { record: cloneRecord(record), lastSeenAt: record.lastSeenAt, expiresAt }
     cache.set(key, entry, { ttl: expiresAt - now, start: now })
+    this.#sweepFromNowOn()
     if (userId !== undefined) {
       const keys = this.#byUser.get(userId)
       if (keys) keys.add(key)

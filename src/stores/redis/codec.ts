@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer'
 import type { SessionRecord, StoredRecord } from '../../core/store.js'
 
 /** A record as the hash fields the scripts write: json (no times), lastSeenAt, expiresAt, userId. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { emitWarning } from '../../core/emit-warning.js'
 import { messageOf, SessionConfigError, SessionStoreError } from '../../core/errors.js'
 import { MAX_TIMER_SECONDS, seconds } from '../../core/seconds.js'
 import type {
@@ -315,9 +316,11 @@ export class RedisStore implements SessionStore {
       const now = Date.now()
       if (now - lastWarning < CLIENT_WARNING_INTERVAL_MS) return
       lastWarning = now
-      process.emitWarning(`latchkey: the Redis client reported: ${messageOf(error)}`, {
-        code: 'LATCHKEY_REDIS_CLIENT_ERROR',
-      })
+      emitWarning(
+        `latchkey: the Redis client reported: ${messageOf(error)}`,
+        'LATCHKEY_REDIS_CLIENT_ERROR',
+        'Warning',
+      )
     }
     client.on('error', listener)
     this.#detach = () => client.off('error', listener)

@@ -13,7 +13,7 @@ export function giveBack(release: () => Promise<unknown>, leaseMs: number): void
   const attempt = (): void => {
     release().catch(() => {
       if (Date.now() + RETRY_MS >= until) return
-      setTimeout(attempt, RETRY_MS).unref()
+      setTimeout(attempt, RETRY_MS).unref?.()
     })
   }
   attempt()

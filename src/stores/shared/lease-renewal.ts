@@ -12,7 +12,8 @@ export class LeaseRenewal {
   /** @param renew resolves true while the lock is still ours */
   constructor(periodMs: number, renew: () => Promise<boolean>) {
     this.#timer = setInterval(() => this.#tick(renew), periodMs)
-    this.#timer.unref()
+    // Workers' timers are numbers, without unref.
+    this.#timer.unref?.()
   }
 
   stop(): void {

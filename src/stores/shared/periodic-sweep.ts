@@ -1,3 +1,4 @@
+import { emitWarning } from '../../core/emit-warning.js'
 import { messageOf, SessionConfigError } from '../../core/errors.js'
 import { MAX_TIMER_SECONDS, seconds } from '../../core/seconds.js'
 
@@ -52,13 +53,13 @@ export class PeriodicSweep {
     this.#onError =
       options.onSweepError ??
       ((error) =>
-        process.emitWarning(`latchkey: sweeping expired sessions failed: ${messageOf(error)}`, {
-          code: 'LATCHKEY_SWEEP_FAILED',
-          type: 'LatchkeyWarning',
-        }))
+        emitWarning(
+          `latchkey: sweeping expired sessions failed: ${messageOf(error)}`,
+          'LATCHKEY_SWEEP_FAILED',
+        ))
     if (interval > 0) {
       this.#timer = setInterval(() => this.#periodic(), interval * 1000)
-      this.#timer.unref()
+      this.#timer.unref?.()
     }
   }
 

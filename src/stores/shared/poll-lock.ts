@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import { SessionLockTimeoutError } from '../../core/errors.js'
 
 /** How a store tries its lock: the loop around it is {@link pollLock}'s. */
@@ -41,8 +40,13 @@ export async function pollLock<Lease>(lock: LockAttempts<Lease>): Promise<Lease>
     const left = deadline - Date.now()
     if (left <= 0) throw new SessionLockTimeoutError(lock.waitMs / 1000)
     const ceiling = Math.min(lock.maxPauseMs, lock.firstPauseMs * 2 ** tries)
-    await sleep(Math.min(left, ceiling / 2 + Math.random() * (ceiling / 2)), undefined, {
-      ref: false,
-    })
+    await pause(Math.min(left, ceiling / 2 + Math.random() * (ceiling / 2)))
   }
+}
+
+/** A pause that keeps no process alive where timers can be unref'd (Workers' cannot). */
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    setTimeout(resolve, ms).unref?.()
+  })
 }

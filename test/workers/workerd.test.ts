@@ -1,0 +1,115 @@
+/**
+ * latchkey inside workerd, the Cloudflare Workers runtime, through Miniflare:
+ * the package's entries bundled as a worker would deploy them, no Node globals
+ * at import time, the lock, cookies, login and logout.
+ */
+import type { Readable } from 'node:stream'
+import { build } from 'esbuild'
+import { Miniflare } from 'miniflare'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+async function bundle(): Promise<string> {
+  const result = await build({
+    entryPoints: [new URL('./worker.ts', import.meta.url).pathname],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['module', 'main'],
+    external: ['node:*'],
+    write: false,
+    logLevel: 'silent',
+  })
+  return result.outputFiles[0]?.text as string
+}
+
+/** A cookie jar over Miniflare's dispatchFetch, one value per cookie name. */
+class Browser {
+  readonly #cookies = new Map<string, string>()
+  constructor(readonly worker: Miniflare) {}
+
+  async get(path: string): Promise<{ status: number; body: unknown }> {
+    const cookie = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+    const response = await this.worker.dispatchFetch(`http://worker.test${path}`, {
+      headers: cookie ? { cookie } : {},
+    })
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';')
+      const at = pair.indexOf('=')
+      const value = pair.slice(at + 1)
+      if (value === '' || /Max-Age=0/.test(line)) this.#cookies.delete(pair.slice(0, at))
+      else this.#cookies.set(pair.slice(0, at), value)
+    }
+    const text = await response.text()
+    return { status: response.status, body: text.startsWith('{') ? JSON.parse(text) : text }
+  }
+}
+
+/** Compatibility dates: a current one, and one from before `nodejs_compat` gave Workers a `process`. */
+const RUNTIMES = [
+  { name: 'current compatibility date', compatibilityDate: '2025-09-01' },
+  { name: 'a 2024-01 compatibility date (no process global)', compatibilityDate: '2024-01-01' },
+]
+
+describe.each(RUNTIMES)('latchkey in workerd, $name', ({ compatibilityDate }) => {
+  let worker: Miniflare
+  const logs: string[] = []
+  beforeAll(async () => {
+    worker = new Miniflare({
+      modules: true,
+      script: await bundle(),
+      compatibilityDate,
+      compatibilityFlags: ['nodejs_compat'],
+      handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+        for (const stream of [stdout, stderr])
+          stream.on('data', (chunk: Buffer) => logs.push(chunk.toString()))
+      },
+    })
+    await worker.ready
+  }, 60_000)
+  afterAll(async () => {
+    await worker?.dispose()
+  })
+
+  it('loads the package (no Node-only assumption at import time) and serves', async () => {
+    const browser = new Browser(worker)
+    expect(await browser.get('/hono/inc')).toEqual({ status: 200, body: { n: 1 } })
+    expect(await browser.get('/fetch/inc')).toEqual({ status: 200, body: { n: 2 } })
+  })
+
+  it('200 concurrent locked increments of one session lose none, on Hono and withSessions', async () => {
+    const browser = new Browser(worker)
+    await browser.get('/hono/inc')
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) => browser.get(i % 2 ? '/hono/inc' : '/fetch/inc')),
+    )
+    expect(await browser.get('/fetch/inc')).toEqual({ status: 200, body: { n: 202 } })
+  })
+
+  it('keeps a session in the sealed cookie (CookieStore: node:crypto under nodejs_compat)', async () => {
+    const browser = new Browser(worker)
+    for (let n = 1; n <= 3; n++)
+      expect(await browser.get('/hono/sealed-inc')).toEqual({ status: 200, body: { n } })
+  })
+
+  it('logs in, guards and logs out', async () => {
+    const browser = new Browser(worker)
+    expect((await browser.get('/hono/me')).status).toBe(401)
+    await browser.get('/hono/login?name=grace')
+    expect(await browser.get('/hono/me')).toEqual({
+      status: 200,
+      body: { user: { id: '1', name: 'grace' } },
+    })
+    expect((await browser.get('/fetch/me')).body).toEqual({ user: { id: '1', name: 'grace' } })
+    await browser.get('/hono/logout')
+    expect((await browser.get('/hono/me')).status).toBe(401)
+  })
+
+  it('warns with its code where process.emitWarning may be missing', async () => {
+    const browser = new Browser(worker)
+    expect((await browser.get('/hono/unlocked')).status).toBe(200)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(logs.join('')).toContain('LATCHKEY_UNLOCKED_ACCESS')
+  })
+})
