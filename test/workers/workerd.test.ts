@@ -3,14 +3,20 @@
  * the package's entries bundled as a worker would deploy them, no Node globals
  * at import time, the lock, cookies, login and logout.
  */
+
+import { readFileSync } from 'node:fs'
 import type { Readable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-async function bundle(): Promise<string> {
+/** Bundles a worker as Wrangler would: the entry given, or the module `contents`. */
+async function bundle(contents?: string): Promise<string> {
   const result = await build({
-    entryPoints: [new URL('./worker.ts', import.meta.url).pathname],
+    ...(contents === undefined
+      ? { entryPoints: [fileURLToPath(new URL('./worker.ts', import.meta.url))] }
+      : { stdin: { contents, resolveDir: ROOT, loader: 'ts' as const } }),
     bundle: true,
     format: 'esm',
     platform: 'neutral',
@@ -23,6 +29,46 @@ async function bundle(): Promise<string> {
   })
   return result.outputFiles[0]?.text as string
 }
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+/** Every entry of the package (`exports`), as its source file. */
+function entries(): Array<{ entry: string; source: string }> {
+  const manifest = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as {
+    exports: Record<string, { import?: string }>
+  }
+  return Object.entries(manifest.exports).flatMap(([entry, target]) =>
+    target.import === undefined
+      ? []
+      : [{ entry, source: target.import.replace(/^\.\/dist\//, './src/').replace(/\.js$/, '.ts') }],
+  )
+}
+
+it('imports every entry of the package in workerd', async () => {
+  const list = entries()
+  const script = [
+    ...list.map(({ source }, i) => `import * as entry${i} from '${source}'`),
+    `const loaded = { ${list.map(({ entry }, i) => `'${entry}': Object.keys(entry${i}).length`).join(', ')} }`,
+    'export default { fetch: () => Response.json(loaded) }',
+  ].join('\n')
+  const worker = new Miniflare({
+    modules: true,
+    script: await bundle(script),
+    compatibilityDate: '2025-09-01',
+    compatibilityFlags: ['nodejs_compat'],
+  })
+  try {
+    const loaded = (await (await worker.dispatchFetch('http://worker.test/')).json()) as Record<
+      string,
+      number
+    >
+    expect(Object.keys(loaded)).toEqual(list.map(({ entry }) => entry))
+    for (const [entry, exported] of Object.entries(loaded))
+      expect(exported, `${entry} exports something`).toBeGreaterThan(0)
+  } finally {
+    await worker.dispose()
+  }
+}, 60_000)
 
 /** A cookie jar over Miniflare's dispatchFetch, one value per cookie name. */
 class Browser {
