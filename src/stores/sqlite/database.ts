@@ -4,11 +4,16 @@ import { messageOf, SessionConfigError, SessionStoreError } from '../../core/err
 /** A value SQLite binds: both drivers take these (neither takes booleans or `undefined`). */
 export type SQLiteValue = string | number | bigint | null
 
-/** A prepared statement, as both `node:sqlite`'s `StatementSync` and better-sqlite3's `Statement` have it. */
+/**
+ * A prepared statement, as both `node:sqlite`'s `StatementSync` and
+ * better-sqlite3's `Statement` have it. The store binds only
+ * {@link SQLiteValue}s; the parameters say `unknown` so that both drivers'
+ * declared types fit.
+ */
 export interface SQLiteStatement {
-  run(...values: SQLiteValue[]): { changes: number | bigint }
-  get(...values: SQLiteValue[]): unknown
-  all(...values: SQLiteValue[]): unknown[]
+  run(...values: unknown[]): { changes: number | bigint }
+  get(...values: unknown[]): unknown
+  all(...values: unknown[]): unknown[]
 }
 
 /**

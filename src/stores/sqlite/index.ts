@@ -2,7 +2,7 @@
  * The SQLite store: `import { SQLiteStore } from 'latchkey/stores/sqlite'`.
  * @module
  */
-export type { SQLiteDatabase, SQLiteStatement, SQLiteValue } from './database.js'
+export type { SQLiteDatabase, SQLiteStatement } from './database.js'
 export {
   type SQLiteDatabaseOptions,
   type SQLitePathOptions,

@@ -165,18 +165,18 @@ export class SQLiteStore implements SessionStore {
    *   a latchkey session table (choose another `table`).
    */
   async migrate(): Promise<void> {
-    this.#runner.immediate(() => this.#runner.exec(schemaSql(this.#names)))
-    const present = new Set(
-      this.#runner
-        .all('SELECT name FROM pragma_table_info(?)', this.#names.table)
-        .map((row) => row.name),
-    )
-    const missing = COLUMNS.filter((column) => !present.has(column))
-    if (missing.length > 0) {
-      throw new SessionConfigError(
-        `table ${this.#names.table} exists but is not a latchkey session table (no ${missing.join(', ')}); choose another \`table\``,
-      )
-    }
+    const runner = this.#runner
+    runner.immediate(() => {
+      const columns = runner.all('SELECT name FROM pragma_table_info(?)', this.#names.table)
+      const present = new Set(columns.map((row) => row.name))
+      const missing = COLUMNS.filter((column) => !present.has(column))
+      if (present.size > 0 && missing.length > 0) {
+        throw new SessionConfigError(
+          `table ${this.#names.table} exists but is not a latchkey session table (no ${missing.join(', ')}); choose another \`table\``,
+        )
+      }
+      runner.exec(schemaSql(this.#names))
+    })
   }
 
   /** The DDL `migrate()` runs, for teams that apply migrations with their own tool. */
