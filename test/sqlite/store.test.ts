@@ -155,11 +155,13 @@ describe('SQLiteStore', () => {
     database.close()
   })
 
-  it('answers SessionStoreError before migrate() and after close()', async () => {
+  it('answers SessionStoreError before migrate() and after close(), which may be called again', async () => {
     const store = new SQLiteStore({ path: join(temp.dir, 'empty.db'), sweepInterval: 0 })
     await expect(store.get(newKey())).rejects.toThrow(SessionStoreError)
     await store.close()
     await expect(store.get(newKey())).rejects.toThrow(SessionStoreError)
+    // Every manager on the store closes it.
+    await store.close()
   })
 
   it.each([

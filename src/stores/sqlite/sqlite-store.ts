@@ -104,6 +104,8 @@ export class SQLiteStore implements SessionStore {
   readonly #sweeper: PeriodicSweep
   /** The database the store opened, closed by `close()`; undefined for the application's. */
   readonly #owned: OwnedDatabase | undefined
+  /** Every manager sharing the store closes it: only the first close() closes the file. */
+  #closed = false
 
   /**
    * @throws {SessionConfigError} on an invalid option, or when neither
@@ -252,9 +254,12 @@ export class SQLiteStore implements SessionStore {
   /**
    * Stops the periodic sweep, waits for a sweep under way, and closes the
    * database if the store opened it (`path`). Your `database` stays open.
+   * Closing again does nothing.
    */
   async close(): Promise<void> {
     await this.#sweeper.stop()
+    if (this.#closed) return
+    this.#closed = true
     this.#owned?.close()
   }
 
