@@ -136,6 +136,32 @@ describe('SQLiteStore', () => {
     await store.close()
   })
 
+  it('gives back the lock of a commit that failed on a busy database, once it is free again', async () => {
+    const store = new SQLiteStore({ path: temp.file, sweepInterval: 0, busyTimeout: 0.05 })
+    const next = new SQLiteStore({ path: temp.file, sweepInterval: 0 })
+    await store.migrate()
+    const key = newKey()
+    await store.set(key, recordOf({ n: 0 }), 60)
+    const lease = await store.lock(key, { leaseMs: 10_000, waitMs: 1000 })
+    const other = new Database(temp.file)
+    other.exec('BEGIN IMMEDIATE')
+    try {
+      await expect(
+        lease.commit({ type: 'set', record: recordOf({ n: 1 }), ttlSeconds: 60 }),
+      ).rejects.toThrow(SessionStoreError)
+    } finally {
+      other.exec('COMMIT')
+      other.close()
+    }
+    const started = Date.now()
+    const taken = await next.lock(key, { leaseMs: 1000, waitMs: 2000 })
+    // Long before the 10 s lease ends; the change was not applied.
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(taken.record?.data).toEqual({ n: 0 })
+    await taken.commit()
+    await Promise.all([store.close(), next.close()])
+  })
+
   it('refuses a file that is not a database with a coded error', async () => {
     const path = join(temp.dir, 'not-a-database.db')
     await writeFile(
