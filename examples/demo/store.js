@@ -1,7 +1,8 @@
 // Chooses the demo's session store from the environment:
 //   REDIS_URL set    → RedisStore on a node-redis client
 //   DATABASE_URL set → PostgresStore on a pg Pool (the table is created by migrate())
-//   neither          → MemoryStore (one process, nothing to install)
+//   SQLITE_PATH set  → SQLiteStore on that file (node:sqlite, or better-sqlite3 on Node 20)
+//   none of them     → MemoryStore (one process, nothing to install)
 // `redis` and `pg` are imported only when asked for, so `npm start` needs neither.
 import { MemoryStore } from 'latchkey/stores/memory'
 
@@ -43,6 +44,13 @@ export async function chooseStore(env = process.env) {
       label: `PostgresStore (${redacted(env.DATABASE_URL)})`,
       close: () => pool.end(),
     }
+  }
+  if (env.SQLITE_PATH) {
+    const { SQLiteStore } = await import('latchkey/stores/sqlite')
+    const store = new SQLiteStore({ path: env.SQLITE_PATH })
+    await store.migrate()
+    // The managers' close() closes the store, and with it the file.
+    return { store, label: `SQLiteStore (${env.SQLITE_PATH})`, close: async () => {} }
   }
   return { store: new MemoryStore(), label: 'MemoryStore (in this process)', close: async () => {} }
 }
