@@ -61,11 +61,11 @@ function recordOf(row: SessionRow | undefined): StoredRecord | undefined {
  * ```ts
  * import { Sessions } from 'latchkey'
  * import { withSessions } from 'latchkey/fetch'
- * import { DurableObjectStore } from 'latchkey/stores/durable-object'
+ * import { DurableObjectStore, type SessionsNamespace } from 'latchkey/stores/durable-object'
  * export { LatchkeySessionsObject } from 'latchkey/stores/durable-object'
  *
  * export default {
- *   fetch(request: Request, env: { SESSIONS: DurableObjectNamespace }) {
+ *   fetch(request: Request, env: { SESSIONS: SessionsNamespace }) {
  *     const sessions = new Sessions({ store: new DurableObjectStore({ namespace: env.SESSIONS }) })
  *     return withSessions([sessions], async (req) => {
  *       await using s = await sessions.of(req).lock()
@@ -98,7 +98,7 @@ export class DurableObjectStore implements SessionStore {
 
   async set(key: string, record: StoredRecord, ttlSeconds: number): Promise<void> {
     const row = rowOf(record, ttlSeconds)
-    await this.#index(row, key)
+    await this.#indexRow(row, key)
     await this.#call('set', () => this.#session(key).sessionWrite(row))
   }
 
@@ -117,7 +117,7 @@ export class DurableObjectStore implements SessionStore {
       this.#session(key).sessionTouch({ lastSeenAt, expiresAt }, until),
     )
     if (userId === undefined) return false
-    if (userId !== '') await this.#index({ json: '', userId, until }, key)
+    if (userId !== '') await this.#index(userId, key, until)
     return true
   }
 
@@ -204,17 +204,19 @@ export class DurableObjectStore implements SessionStore {
     let rowChange: RowChange = change?.type === 'delete' ? change : { type: 'none' }
     if (change?.type === 'set') {
       const row = rowOf(change.record, change.ttlSeconds)
-      await this.#index(row, key)
+      await this.#indexRow(row, key)
       rowChange = { type: 'set', row }
     }
     return this.#call('commit', () => this.#session(key).lockCommit(token, rowChange))
   }
 
   /** Indexes a session before it is written, so that a racing `deleteByUser` finds it. */
-  async #index(row: SessionRow, key: string): Promise<void> {
-    const { userId } = row
-    if (userId === undefined) return
-    await this.#call('index', () => this.#user(userId).indexAdd(key, row.until))
+  async #indexRow(row: SessionRow, key: string): Promise<void> {
+    if (row.userId !== undefined) await this.#index(row.userId, key, row.until)
+  }
+
+  async #index(userId: string, key: string, until: number): Promise<void> {
+    await this.#call('index', () => this.#user(userId).indexAdd(key, until))
   }
 
   #session(key: string): SessionsObjectRpc {
