@@ -74,11 +74,13 @@ describe('the packed package', () => {
     expect(session).not.toContain('lockedWrite')
   })
 
-  it('loads every entry with require() from a CommonJS file (Node >= 20.19)', async () => {
+  it('loads every entry but the Workers-only one with require() from a CommonJS file (Node >= 20.19)', async () => {
+    // The Durable Object class extends workerd's built-in `cloudflare:workers`; test/workers loads it there.
+    const nodeEntries = entries.filter((entry) => entry !== './stores/durable-object')
     const script = join(consumer, 'require-all.cjs')
     await writeFile(
       script,
-      `const entries = ${JSON.stringify(entries)}
+      `const entries = ${JSON.stringify(nodeEntries)}
 const loaded = {}
 for (const entry of entries) loaded[entry] = Object.keys(require('latchkey' + entry.slice(1)))
 process.stdout.write(JSON.stringify(loaded))
@@ -86,8 +88,8 @@ process.stdout.write(JSON.stringify(loaded))
     )
     const { stdout } = await run(process.execPath, [script], { cwd: consumer })
     const loaded = JSON.parse(stdout) as Record<string, string[]>
-    expect(Object.keys(loaded)).toEqual(entries)
-    for (const entry of entries) expect(loaded[entry], entry).not.toEqual([])
+    expect(Object.keys(loaded)).toEqual(nodeEntries)
+    for (const entry of nodeEntries) expect(loaded[entry], entry).not.toEqual([])
     expect(loaded['.']).toEqual(expect.arrayContaining(['Sessions', 'AuthSessions', 'sitePath']))
     expect(loaded['.']).not.toContain('checkLogin')
     expect(loaded['./adapter-kit']).toEqual(
