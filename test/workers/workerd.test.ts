@@ -23,7 +23,8 @@ async function bundle(contents?: string): Promise<string> {
     target: 'es2022',
     conditions: ['workerd', 'worker', 'browser'],
     mainFields: ['module', 'main'],
-    external: ['node:*'],
+    // Wrangler leaves the runtime's own modules (node:*, cloudflare:*) to workerd.
+    external: ['node:*', 'cloudflare:*'],
     write: false,
     logLevel: 'silent',
   })
