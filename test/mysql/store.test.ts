@@ -61,20 +61,8 @@ describeWithMySQL('MySQLStore on MariaDB', () => {
 
   it('round-trips any string, \\u0000 and a lone surrogate included (JSON text, not jsonb)', async () => {
     const key = newKey()
-    const record = recordOf(
-      { cart: [1, 2], nested: { ok: true, s: 'é ✓ 😀', nul: 'a\u0000b', lone: '\ud800' }, n: null },
-      60,
-      {
-        user: { id: 'u1', roles: ['admin'] },
-        userId: 'u1',
-        persistent: false,
-        ttl: 3600,
-        userAgent: 'test',
-        absoluteExpiresAt: Date.now() + 120_000,
-      },
-    )
+    const record = recordOf({ s: 'é ✓ 😀', nul: 'a\u0000b', lone: '\ud800' })
     await store.set(key, record, 60)
     expect(await store.get(key)).toEqual(record)
-    expect(await store.get(newKey())).toBeUndefined()
   })
 })
