@@ -5,8 +5,8 @@ import { CookieStore, generateKey } from '../../src/stores/cookie/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
 import { PostgresStore } from '../../src/stores/postgres/index.js'
 import { RedisStore } from '../../src/stores/redis/index.js'
-import { poolOn } from '../postgres/fixtures.js'
 import { connectClient, type TestClient } from '../redis/clients.js'
+import { poolOn } from '../sql/postgres-target.js'
 import { CookieJar, type Reply, request } from '../support/http.js'
 import {
   describeWithPostgres,

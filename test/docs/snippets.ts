@@ -1,12 +1,13 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
-import { connect, createServer } from 'node:net'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import ts from 'typescript'
+import { freePort } from '../support/database-server.js'
 import { CookieJar } from '../support/http.js'
 
 export const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -349,19 +350,6 @@ function describeDiagnostic(diagnostic: ts.Diagnostic, block: Block, offset: num
       ? `${block.where} (its context import)`
       : `${block.doc}:${block.firstLine + line - offset}:${character + 1}`
   return `${where}: TS${diagnostic.code}: ${message}`
-}
-
-/** A free loopback port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 function accepts(port: number): Promise<boolean> {

@@ -6,7 +6,7 @@ describeWithMySQL('MariaDB test server', () => {
   let server: MySQLServer
   beforeAll(async () => {
     server = await startMySQL()
-  }, 60_000)
+  })
   afterAll(() => server?.stop())
 
   it('serves a password user over TCP, and freezes connected clients', async () => {

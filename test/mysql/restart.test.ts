@@ -1,8 +1,9 @@
 import mysql from 'mysql2/promise'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { MySQLStore } from '../../src/stores/mysql/index.js'
+import { newKey, recordOf } from '../sql/fixtures.js'
+import { poolOn } from '../sql/mysql-target.js'
 import { describeWithMySQL, type MySQLServer, startMySQL } from '../support/mysql-server.js'
-import { newKey, poolOn, recordOf } from './fixtures.js'
 
 describeWithMySQL('MySQLStore across a server restart and pool settings', () => {
   let server: MySQLServer
@@ -13,7 +14,7 @@ describeWithMySQL('MySQLStore across a server restart and pool settings', () => 
     pool = poolOn(server.connection, 2)
     store = new MySQLStore({ client: pool, sweepInterval: 0 })
     await store.migrate()
-  }, 60_000)
+  })
   afterAll(async () => {
     await store?.close()
     await pool?.end()

@@ -7,9 +7,9 @@ import { hashSessionId, type SessionStore, Sessions } from '../../src/index.js'
 import { MySQLStore } from '../../src/stores/mysql/index.js'
 import { PostgresStore } from '../../src/stores/postgres/index.js'
 import { RedisStore } from '../../src/stores/redis/index.js'
-import { poolOn as mysqlPool } from '../mysql/fixtures.js'
-import { poolOn as postgresPool } from '../postgres/fixtures.js'
 import { connectClient, type TestClient } from '../redis/clients.js'
+import { poolOn as mysqlPool } from '../sql/mysql-target.js'
+import { poolOn as postgresPool } from '../sql/postgres-target.js'
 import { describeWithMySQL, type MySQLServer, startMySQL } from '../support/mysql-server.js'
 import {
   describeWithPostgres,

@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SQLiteStore } from '../../src/stores/sqlite/index.js'
-import { buildPackage } from '../postgres/build.js'
+import { buildPackage } from '../sql/build.js'
 import { CookieJar, type Reply, request } from '../support/http.js'
 import { type TempDir, tempDir } from './fixtures.js'
 

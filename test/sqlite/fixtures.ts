@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-export { newKey, recordOf } from '../postgres/fixtures.js'
+export { newKey, recordOf } from '../sql/fixtures.js'
 
 /** A directory for database files, removed with all it holds by `remove()`. */
 export interface TempDir {

@@ -1,41 +1,33 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { chown, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
+import { chown, readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import pg from 'pg'
-import { describe, it } from 'vitest'
+import {
+  type DatabaseServer,
+  describeWhen,
+  exitOf,
+  freePort,
+  signal,
+  spawnLogged,
+  tempDir,
+  waitReady,
+} from './database-server.js'
 
 /** Where the PostgreSQL 15 server binaries live (Debian/Ubuntu layout). */
 export const POSTGRES_BIN = process.env.LATCHKEY_PG_BIN ?? '/usr/lib/postgresql/15/bin'
-
-const MISSING = `PostgreSQL 15 not found in ${POSTGRES_BIN}: apt-get install postgresql-15 to run the PostgreSQL suites`
 
 /** Whether `initdb` and `postgres` can be run here. */
 export function postgresAvailable(): boolean {
   return existsSync(join(POSTGRES_BIN, 'initdb')) && existsSync(join(POSTGRES_BIN, 'postgres'))
 }
 
-/**
- * `describe` for suites that need a real PostgreSQL: skipped with a message
- * saying how to enable it when the binaries are missing, but failing when
- * `process.env.CI` is set (CI must never skip).
- */
-export function describeWithPostgres(name: string, body: () => void): void {
-  if (postgresAvailable()) {
-    describe(name, body)
-  } else if (process.env.CI) {
-    describe(name, () => {
-      it('needs PostgreSQL 15', () => {
-        throw new Error(MISSING)
-      })
-    })
-  } else {
-    console.warn(`Skipping "${name}": ${MISSING}`)
-    describe.skip(`${name} (skipped: ${MISSING})`, body)
-  }
-}
+/** `describe` for suites that need a real PostgreSQL (see describeWhen). */
+export const describeWithPostgres = describeWhen(
+  postgresAvailable,
+  'PostgreSQL 15',
+  `PostgreSQL 15 not found in ${POSTGRES_BIN}: apt-get install postgresql-15 to run the PostgreSQL suites`,
+)
 
 /** Connection settings of a running test server. */
 export interface PostgresConnection {
@@ -45,30 +37,11 @@ export interface PostgresConnection {
   database: string
 }
 
-/** A PostgreSQL server owned by a test: its own data directory and port. */
-export interface PostgresServer {
-  readonly connection: PostgresConnection
-  /** Pid of the postmaster. */
-  readonly pid: number
-  /** SIGSTOPs the postmaster and every backend: connected clients hang, new ones too. */
-  freeze(): Promise<void>
-  /** SIGCONTs what `freeze` stopped. */
-  thaw(): Promise<void>
-  /** Fast shutdown, then removes the data directory. */
-  stop(): Promise<void>
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
+/**
+ * A PostgreSQL server owned by a test. `freeze` stops the postmaster and
+ * every backend.
+ */
+export type PostgresServer = DatabaseServer<PostgresConnection>
 
 /**
  * As root, the binaries run as the `postgres` user (initdb refuses root). We
@@ -99,36 +72,16 @@ async function childrenOf(pid: number): Promise<number[]> {
   return children
 }
 
-function signal(pid: number, name: NodeJS.Signals): void {
+async function canConnect(connection: PostgresConnection): Promise<void> {
+  const client = new pg.Client({
+    ...connection,
+    database: 'postgres',
+    connectionTimeoutMillis: 1000,
+  })
   try {
-    process.kill(pid, name)
-  } catch {
-    // Already gone.
-  }
-}
-
-async function waitReady(
-  connection: PostgresConnection,
-  exited: () => string | undefined,
-): Promise<void> {
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    const failure = exited()
-    if (failure) throw new Error(failure)
-    const client = new pg.Client({
-      ...connection,
-      database: 'postgres',
-      connectionTimeoutMillis: 1000,
-    })
-    try {
-      await client.connect()
-      await client.end()
-      return
-    } catch (error) {
-      await client.end().catch(() => {})
-      if (Date.now() > deadline) throw error
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
+    await client.connect()
+  } finally {
+    await client.end().catch(() => {})
   }
 }
 
@@ -147,7 +100,7 @@ async function waitReady(
  */
 export async function startPostgres(options: { database?: string } = {}): Promise<PostgresServer> {
   const database = options.database ?? 'latchkey_test'
-  const dir = await mkdtemp(join(tmpdir(), 'latchkey-pg-'))
+  const dir = await tempDir('latchkey-pg-')
   const user = runAs()
   if (user.uid !== undefined) await chown(dir, user.uid, user.gid)
   const data = join(dir, 'data')
@@ -179,29 +132,13 @@ export async function startPostgres(options: { database?: string } = {}): Promis
       '-c',
       'max_connections=200',
     ]
-    const child = spawn(join(POSTGRES_BIN, 'postgres'), args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...user,
-    })
-    let log = ''
-    child.stdout?.on('data', (chunk: Buffer) => {
-      log += chunk.toString()
-    })
-    child.stderr?.on('data', (chunk: Buffer) => {
-      log += chunk.toString()
-    })
-    let exitCode: number | null | undefined
-    child.once('exit', (code) => {
-      exitCode = code
-    })
+    const postgres = spawnLogged('postgres', join(POSTGRES_BIN, 'postgres'), args, user)
     const connection: PostgresConnection = { host: '127.0.0.1', port, user: 'postgres', database }
     try {
-      await waitReady(connection, () =>
-        exitCode === undefined ? undefined : `postgres exited (${exitCode}):\n${log}`,
-      )
+      await waitReady(() => canConnect(connection), postgres)
     } catch (error) {
-      child.kill('SIGKILL')
-      if (attempt < 3 && /could not bind|address already in use/i.test(log)) continue
+      postgres.child.kill('SIGKILL')
+      if (attempt < 3 && /could not bind|address already in use/i.test(postgres.log())) continue
       await rm(dir, { recursive: true, force: true })
       throw error
     }
@@ -209,17 +146,14 @@ export async function startPostgres(options: { database?: string } = {}): Promis
     await admin.connect()
     await admin.query(`CREATE DATABASE ${database}`)
     await admin.end()
-    return server(connection, child, dir)
+    return server(connection, postgres.child, dir)
   }
 }
 
 function server(connection: PostgresConnection, child: ChildProcess, dir: string): PostgresServer {
   const pid = child.pid as number
   let frozen: number[] = []
-  const exited = new Promise<void>((resolve) => {
-    if (child.exitCode !== null) resolve()
-    else child.once('exit', () => resolve())
-  })
+  const exited = exitOf(child)
   const thaw = async () => {
     for (const stopped of frozen) signal(stopped, 'SIGCONT')
     frozen = []

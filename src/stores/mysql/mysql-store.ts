@@ -132,7 +132,8 @@ export class MySQLStore implements SessionStore {
   }
 
   async set(key: string, record: SessionRecord, ttlSeconds: number): Promise<void> {
-    await this.#runner.write(this.#sql.set, [key, ...recordValues(record, ttlSeconds, Date.now())])
+    const values = recordValues(record, ttlSeconds, Date.now())
+    await this.#runner.write(this.#sql.set, [key, ...values, ...values])
   }
 
   async delete(key: string): Promise<void> {

@@ -65,4 +65,14 @@ describe('statements', () => {
     }
     expect(sql.deleteByUser(3)).toContain('IN (?, ?, ?)')
   })
+
+  it('use neither VALUES(col) (MySQL 8.0.20+ warns) nor a row alias (MariaDB has none) in upserts', () => {
+    const sql = statements('`t`')
+    for (const [name, text] of Object.entries(sql)) {
+      const body = typeof text === 'function' ? text(3) : text
+      expect(body, name).not.toMatch(/VALUES\s*\(\s*[a-z_]+\s*\)/i)
+      expect(body, name).not.toMatch(/\)\s+AS\s+\w+\s+ON DUPLICATE/i)
+    }
+    expect(sql.set.split('?')).toHaveLength(1 + 8 + 7)
+  })
 })

@@ -24,11 +24,14 @@ export function statements(table: string) {
     /** key, now */
     get: `SELECT ${RECORD} FROM ${table} WHERE session_key = ? AND ${LIVE}`,
 
-    /** key, record ×7 (see recordValues) */
+    /**
+     * key, record ×7, the same record ×7 again (see recordValues). The update
+     * takes its values as parameters of its own: `VALUES(col)` warns on MySQL
+     * 8.0.20+, and the row alias that replaces it (`AS new`) is not MariaDB's.
+     */
     set: `INSERT INTO ${table} (session_key, ${RECORD}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-  ON DUPLICATE KEY UPDATE data = VALUES(data), meta = VALUES(meta), user_id = VALUES(user_id),
-    created_at = VALUES(created_at), last_seen_at = VALUES(last_seen_at),
-    expires_at = VALUES(expires_at), absolute_expires_at = VALUES(absolute_expires_at)`,
+  ON DUPLICATE KEY UPDATE data = ?, meta = ?, user_id = ?, created_at = ?, last_seen_at = ?,
+    expires_at = ?, absolute_expires_at = ?`,
 
     /** key */
     delete: `DELETE FROM ${table} WHERE session_key = ?`,
@@ -119,7 +122,7 @@ export function statements(table: string) {
 }
 
 /**
- * A record as the 7 values `set` and `save` take: data, meta (every other
+ * A record as the 7 values `set` (twice) and `save` take: data, meta (every other
  * field of the record, so that fields added later are kept), user_id,
  * created, last seen, expires, absolute expiry. The expiry is the earlier of
  * the record's and `ttlSeconds` from now, as the contract asks.

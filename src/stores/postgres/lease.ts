@@ -1,18 +1,16 @@
-import { SessionLockLostError, SessionUsageError } from '../../core/errors.js'
-import type { LeaseChange, SessionRecord, StoreLease } from '../../core/store.js'
+import { SessionLockLostError } from '../../core/errors.js'
+import type { LeaseChange } from '../../core/store.js'
 import type { DatabaseClock } from '../shared/database-clock.js'
-import { LeaseRenewal } from '../shared/lease-renewal.js'
+import { type GiveBackContext, SqlLease } from '../shared/sql-lease.js'
 import type { DeadlineRunner, Row } from './client.js'
 import { recordValues, type statements } from './statements.js'
 
 /** What a lease needs from its store. */
-export interface LeaseContext {
+export interface LeaseContext extends GiveBackContext {
   readonly runner: DeadlineRunner
   readonly sql: ReturnType<typeof statements>
   /** Turns a statement's deadline into database time, so that a late lock or renewal does nothing. */
   readonly clock: DatabaseClock
-  /** Releases a lock whose fate is unknown (its statement failed), in the background. */
-  giveBack(key: string, token: string, leaseMs: number): void
 }
 
 /**
@@ -40,68 +38,24 @@ export async function runInTime(
  * UPDATE or DELETE; only when it finds nothing to change does a second,
  * diagnosing statement tell a lost lease from a vanished session.
  */
-export class PostgresLease implements StoreLease {
-  readonly record: SessionRecord | undefined
-  readonly #context: LeaseContext
-  readonly #key: string
-  readonly #token: string
-  readonly #leaseMs: number
-  /** Whether the locked row is a session (not a row that only carries the lock). */
-  readonly #session: boolean
-  readonly #renewal: LeaseRenewal
-  #ended = false
-
-  constructor(
-    context: LeaseContext,
-    key: string,
-    token: string,
-    leaseMs: number,
-    record: SessionRecord | undefined,
-    session: boolean,
-  ) {
-    this.#context = context
-    this.#key = key
-    this.#token = token
-    this.#leaseMs = leaseMs
-    this.#session = session
-    this.record = record
-    this.#renewal = new LeaseRenewal(Math.max(10, leaseMs / 3), () => this.#renew())
-  }
-
-  /** Resolves false once the lease is no longer ours. */
-  async #renew(): Promise<boolean> {
-    const { row, refused } = await runInTime(this.#context, this.#context.sql.renew, [
-      this.#key,
-      this.#token,
-      this.#leaseMs,
+export class PostgresLease extends SqlLease<LeaseContext> {
+  protected async renew(): Promise<boolean> {
+    const { row, refused } = await runInTime(this.context, this.context.sql.renew, [
+      this.key,
+      this.token,
+      this.leaseMs,
     ])
     // Refused: nothing was renewed, but the lease may still be ours; the next tick retries.
     return refused || row?.held === true
   }
 
-  async commit(change?: LeaseChange): Promise<boolean> {
-    if (this.#ended) throw new SessionUsageError('this store lease was already committed')
-    this.#ended = true
-    this.#renewal.stop()
-    try {
-      return await this.#end(change)
-    } catch (error) {
-      // Unlock without the change rather than leave the session locked until the lease ends
-      // (a lost lease is not ours to unlock). Should the failed statement still run late,
-      // the token check makes the two commute.
-      if (!(error instanceof SessionLockLostError))
-        this.#context.giveBack(this.#key, this.#token, this.#leaseMs)
-      throw error
-    }
-  }
-
-  async #end(change: LeaseChange | undefined): Promise<boolean> {
-    const { runner, sql } = this.#context
-    const key = this.#key
-    const token = this.#token
+  protected async end(change: LeaseChange | undefined): Promise<boolean> {
+    const { runner, sql } = this.context
+    const key = this.key
+    const token = this.token
     const now = Date.now()
     if (!change) {
-      await runner.run(this.#session ? sql.unlock : sql.release, [key, token])
+      await runner.run(this.session ? sql.unlock : sql.release, [key, token])
       return true
     }
     if (change.type === 'delete') {
@@ -112,7 +66,7 @@ export class PostgresLease implements StoreLease {
       return true
     }
     const values = [key, token, ...recordValues(change.record, change.ttlSeconds, now), now]
-    if (this.#session && (await runner.run(sql.save, values)).length > 0) return true
+    if (this.session && (await runner.run(sql.save, values)).length > 0) return true
     const [row] = await runner.run(sql.commitSet, values)
     if (row?.written === true) return true
     if (row?.live === true && row.mine !== true) throw new SessionLockLostError()

@@ -1,28 +1,38 @@
-// A small Fastify app on MySQLStore, run as its own Node process by the
-// acceptance tests. It loads latchkey from the build directory the test made
-// (LATCHKEY_BUILD), reports its port over IPC, and serves:
+// A small Fastify app on PostgresStore or MySQLStore (DATABASE=postgres|mysql),
+// run as its own Node process by the acceptance tests. It loads latchkey from the
+// build directory the test made (LATCHKEY_BUILD), connects with DB_CONNECTION,
+// reports its port over IPC, and serves:
 //   /inc   locked increment of `n`      /read  unlocked read of `n`
 //   /hold  takes the lock, tells the parent, and never lets go (to be SIGKILLed)
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import Fastify from 'fastify'
-import mysql from 'mysql2/promise'
 
 const build = process.env.LATCHKEY_BUILD
 const load = (path) => import(pathToFileURL(join(build, path)).href)
 const { Sessions } = await load('index.js')
-const { MySQLStore } = await load('stores/mysql/index.js')
 const { latchkey } = await load('adapters/fastify/index.js')
 
-const pool = mysql.createPool({
-  ...JSON.parse(process.env.MYSQL_CONNECTION),
-  connectionLimit: Number(process.env.POOL_MAX ?? 4),
-  connectTimeout: 2000,
-})
-const store = new MySQLStore({
-  client: pool,
-  queryTimeout: Number(process.env.QUERY_TIMEOUT ?? 2),
-})
+const connection = JSON.parse(process.env.DB_CONNECTION)
+const max = Number(process.env.POOL_MAX ?? 4)
+const queryTimeout = Number(process.env.QUERY_TIMEOUT ?? 2)
+
+async function postgresStore() {
+  const { default: pg } = await import('pg')
+  const { PostgresStore } = await load('stores/postgres/index.js')
+  const pool = new pg.Pool({ ...connection, max })
+  pool.on('error', () => {})
+  return new PostgresStore({ client: pool, queryTimeout })
+}
+
+async function mysqlStore() {
+  const { default: mysql } = await import('mysql2/promise')
+  const { MySQLStore } = await load('stores/mysql/index.js')
+  const pool = mysql.createPool({ ...connection, connectionLimit: max, connectTimeout: 2000 })
+  return new MySQLStore({ client: pool, queryTimeout })
+}
+
+const store = process.env.DATABASE === 'mysql' ? await mysqlStore() : await postgresStore()
 const sessions = new Sessions({
   store,
   warnLock: false,
