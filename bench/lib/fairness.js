@@ -17,6 +17,9 @@ export const SECRET = 'latchkey-bench-secret-0123456789abcdefghijklmnop'
 /** Connections in each PostgreSQL contestant's pool (pg's default is 10). */
 export const POSTGRES_POOL_SIZE = 20
 
+/** Connections in each MySQL contestant's pool (mysql2's default is 10), as many as PostgreSQL's. */
+export const MYSQL_POOL_SIZE = 20
+
 /**
  * The cookie stores skip the hot scenario: the session travels in the cookie
  * and the load generator sends every request with the same first cookie, so

@@ -4,6 +4,7 @@ import { chown, mkdtemp, rm } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import mysql from 'mysql2/promise'
 import pg from 'pg'
 import { freePort } from './ports.js'
 
@@ -11,7 +12,7 @@ import { freePort } from './ports.js'
  * A service the runner started for the contestants that require it.
  *
  * @typedef {object} RunningService
- * @property {{ host: string, port: number, url: string, user?: string, database?: string }} env
+ * @property {{ host: string, port: number, url: string, user?: string, password?: string, database?: string }} env
  *   passed to `create(env)` as env[name]
  * @property {() => Promise<void>} reset  empties it between contestants
  * @property {() => Promise<void>} stop
@@ -26,6 +27,7 @@ import { freePort } from './ports.js'
 const STARTERS = {
   redis: startRedis,
   postgres: startPostgres,
+  mysql: startMySQL,
 }
 
 /**
@@ -185,6 +187,113 @@ function postgresUser() {
   if (process.getuid?.() !== 0) return {}
   const id = (flag) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim())
   return { uid: id('-u'), gid: id('-g') }
+}
+
+/** Where the MariaDB binaries live (Debian/Ubuntu layout), as in the test suites. */
+const MARIADB_BIN = process.env.LATCHKEY_MARIADB_BIN ?? '/usr/sbin/mariadbd'
+const MARIADB_INSTALL_DB = process.env.LATCHKEY_MARIADB_INSTALL_DB ?? '/usr/bin/mariadb-install-db'
+const MYSQL_DATABASE = 'latchkey_bench'
+const MYSQL_USER = 'latchkey'
+const MYSQL_PASSWORD = 'latchkey-bench-password'
+
+/**
+ * A throw-away MariaDB like test/support/mysql-server.ts starts:
+ * `mariadb-install-db` into a temp dir, `mariadbd` on a free loopback port
+ * with durability off (no flush of the redo log at commit, no doublewrite
+ * buffer, no binary log: the bench measures the session libraries, not the
+ * disk), one database and a password user that reaches it over TCP, as an
+ * application would; the runner's own statements go as root through the
+ * socket in the temp dir. Reset drops and recreates the database (the user's
+ * grant is by name and survives it), so each contestant creates its own table.
+ */
+async function startMySQL() {
+  if (!existsSync(MARIADB_BIN) || !existsSync(MARIADB_INSTALL_DB))
+    return `MariaDB not found (${MARIADB_BIN}, ${MARIADB_INSTALL_DB}): apt-get install mariadb-server`
+  const dir = await mkdtemp(join(tmpdir(), 'latchkey-bench-mysql-'))
+  const data = join(dir, 'data')
+  const socketPath = join(dir, 'mysqld.sock')
+  // As root, mariadbd must be told to stay root; it refuses otherwise.
+  const asUser = process.getuid?.() === 0 ? ['--user=root'] : []
+  execFileSync(
+    MARIADB_INSTALL_DB,
+    [
+      '--no-defaults',
+      `--datadir=${data}`,
+      '--auth-root-authentication-method=normal',
+      '--skip-test-db',
+      ...asUser,
+    ],
+    { stdio: 'pipe' },
+  )
+  const port = await freePort()
+  const child = spawn(
+    MARIADB_BIN,
+    [
+      '--no-defaults',
+      `--datadir=${data}`,
+      `--socket=${socketPath}`,
+      `--port=${port}`,
+      '--bind-address=127.0.0.1',
+      `--pid-file=${join(dir, 'mysqld.pid')}`,
+      '--skip-name-resolve',
+      '--innodb-flush-log-at-trx-commit=0',
+      '--innodb-doublewrite=0',
+      '--innodb-buffer-pool-size=64M',
+      '--skip-log-bin',
+      '--max-connections=200',
+      ...asUser,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  )
+  let log = ''
+  child.stderr.on('data', (chunk) => {
+    log = (log + chunk).slice(-4000)
+  })
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM') // a normal shutdown
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await exited
+      clearTimeout(timer)
+    }
+    await rm(dir, { recursive: true, force: true })
+  }
+  const sql = async (...statements) => {
+    const admin = await mysql.createConnection({ socketPath, user: 'root', connectTimeout: 1000 })
+    try {
+      for (const statement of statements) await admin.query(statement)
+    } finally {
+      await admin.end().catch(() => {})
+    }
+  }
+  try {
+    await waitFor(async () => {
+      if (child.exitCode !== null) throw new Error(`mariadbd exited (${child.exitCode}): ${log}`)
+      await sql('SELECT 1')
+      return true
+    }, 30_000)
+    await sql(
+      `CREATE DATABASE ${MYSQL_DATABASE}`,
+      `CREATE USER '${MYSQL_USER}'@'%' IDENTIFIED BY '${MYSQL_PASSWORD}'`,
+      `GRANT ALL ON ${MYSQL_DATABASE}.* TO '${MYSQL_USER}'@'%'`,
+    )
+  } catch (error) {
+    await stop()
+    throw new Error(`mariadbd did not start on port ${port}: ${error.message}`)
+  }
+  return {
+    env: {
+      host: '127.0.0.1',
+      port,
+      user: MYSQL_USER,
+      password: MYSQL_PASSWORD,
+      database: MYSQL_DATABASE,
+      url: `mysql://${MYSQL_USER}:${MYSQL_PASSWORD}@127.0.0.1:${port}/${MYSQL_DATABASE}`,
+    },
+    reset: () => sql(`DROP DATABASE ${MYSQL_DATABASE}`, `CREATE DATABASE ${MYSQL_DATABASE}`),
+    stop,
+  }
 }
 
 /** Sends one inline command and returns the first reply line. */

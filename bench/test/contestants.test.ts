@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import mysql from 'mysql2/promise'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 
@@ -139,6 +140,48 @@ describeWithPostgres('bench PostgreSQL service', () => {
     }
     await expect(
       new pg.Client({ connectionString: service.env.url, connectionTimeoutMillis: 1000 }).connect(),
+    ).rejects.toThrow()
+  }, 60_000)
+})
+
+const MARIADB_BIN = process.env.LATCHKEY_MARIADB_BIN ?? '/usr/sbin/mariadbd'
+const MARIADB_INSTALL_DB = process.env.LATCHKEY_MARIADB_INSTALL_DB ?? '/usr/bin/mariadb-install-db'
+const MISSING_MYSQL = `MariaDB not found (${MARIADB_BIN}, ${MARIADB_INSTALL_DB}): apt-get install mariadb-server to run the service test`
+const mariadb = [MARIADB_BIN, MARIADB_INSTALL_DB].every((bin) => existsSync(bin))
+const describeWithMySQL =
+  mariadb || process.env.CI
+    ? describe
+    : (name: string, body: () => void) => {
+        console.warn(`skipped "${name}": ${MISSING_MYSQL}`)
+        describe.skip(name, body)
+      }
+
+describeWithMySQL('bench MySQL service', () => {
+  it('starts on a free port, empties the database on reset and stops', async () => {
+    const { running, unavailable } = await startServices(['mysql'])
+    expect([...unavailable.values()]).toEqual([])
+    const service = running.get('mysql')
+    if (!service) throw new Error('mysql did not start')
+    try {
+      const pool = mysql.createPool({ uri: service.env.url, connectionLimit: 2 })
+      try {
+        await pool.query('CREATE TABLE leftover (n int)')
+        await pool.query('INSERT INTO leftover VALUES (1)')
+        await service.reset()
+        const [rows] = await pool.query(
+          "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'leftover'",
+        )
+        expect(rows).toEqual([{ n: 0 }])
+        // The contestants' user can still create its table after the reset.
+        await pool.query('CREATE TABLE fresh (n int)')
+      } finally {
+        await pool.end()
+      }
+    } finally {
+      await service.stop()
+    }
+    await expect(
+      mysql.createConnection({ uri: service.env.url, connectTimeout: 1000 }),
     ).rejects.toThrow()
   }, 60_000)
 })
