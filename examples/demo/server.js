@@ -3,10 +3,10 @@ import { timingSafeEqual } from 'node:crypto'
 import Fastify from 'fastify'
 import { AuthSessions, Sessions, sitePath } from 'latchkey'
 import { latchkey, loginRequired } from 'latchkey/fastify'
+import { chooseStore } from '../shared/store.js'
 import { assetRoutes } from './assets.js'
 import { BURST_SIZE, burstRoutes, racySessions, YIELD_MS } from './burst.js'
 import { accountPage, homePage, loginPage, sessionsPage } from './page.js'
-import { chooseStore } from './store.js'
 
 /** The one account of the demo. A real app checks a password hash (scrypt, argon2) from its database. */
 const ACCOUNT = { username: 'ada', password: 'lovelace', user: { id: 'ada', name: 'Ada Lovelace' } }

@@ -1,0 +1,34 @@
+// `npm run example -- <name>`: builds latchkey (dist/), then the example's own build
+// step when it has one (examples/<name>/build.js, for frameworks that compile the app),
+// then starts examples/<name>/server.js with this environment (PORT, the store's variables).
+// LATCHKEY_EXAMPLE_BUILT=1 skips both builds, for a test that built them once already.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('../', import.meta.url))
+const examples = readdirSync(new URL('../examples/', import.meta.url)).filter((name) =>
+  existsSync(new URL(`../examples/${name}/server.js`, import.meta.url)),
+)
+const name = process.argv[2]
+if (!name || !examples.includes(name)) {
+  console.error(`usage: npm run example -- <name>, where name is one of: ${examples.join(', ')}`)
+  process.exit(2)
+}
+
+function run(command, args) {
+  const { status } = spawnSync(command, args, { cwd: root, stdio: 'inherit' })
+  if (status !== 0) process.exit(status ?? 1)
+}
+
+if (process.env.LATCHKEY_EXAMPLE_BUILT !== '1') {
+  run('npm', ['run', '--silent', 'build'])
+  if (existsSync(`${root}examples/${name}/build.js`))
+    run(process.execPath, [`examples/${name}/build.js`])
+}
+const server = spawn(process.execPath, [`examples/${name}/server.js`], {
+  cwd: root,
+  stdio: 'inherit',
+})
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal))
+server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))

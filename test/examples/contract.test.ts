@@ -1,0 +1,159 @@
+/**
+ * Every example app (`examples/<name>/server.js`) against the example-app
+ * contract (DESIGN.md), from the outside, as `npm run example -- <name>` serves
+ * it: built once (latchkey, then the framework's own production build where
+ * the example has `build.js`), then probed over HTTP. Each runs once on its
+ * default MemoryStore and twice at the same time on one SQLite file, where the
+ * two processes share sessions and locks.
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, readdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { exitOf, signal, tempDir } from '../support/database-server.js'
+import { CookieJar } from '../support/http.js'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const INCREMENTS = 200
+/** The demo has its own pages and its own browser test (test/e2e/demo.test.ts). */
+const NOT_ON_THE_CONTRACT = new Set(['demo'])
+const EXAMPLES = readdirSync(`${ROOT}examples`).filter(
+  (name) => existsSync(`${ROOT}examples/${name}/server.js`) && !NOT_ON_THE_CONTRACT.has(name),
+)
+
+interface Started {
+  base: string
+  stop(): Promise<void>
+}
+
+/** Starts `npm run example -- <name>` as built already; resolves once it prints its URL. */
+async function start(name: string, env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, ['scripts/example.js', name], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'test', PORT: '0', LATCHKEY_EXAMPLE_BUILT: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not listen in 60 s:\n${output}`)),
+      60_000,
+    )
+    const read = (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /http:\/\/127\.0\.0\.1:\d+/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve(match[0])
+      }
+    }
+    child.stdout?.on('data', read)
+    child.stderr?.on('data', read)
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code}):\n${output}`)))
+  })
+  return {
+    base,
+    async stop() {
+      signal(child.pid as number, 'SIGTERM')
+      await exitOf(child)
+    },
+  }
+}
+
+const json = { 'content-type': 'application/json' }
+
+/** POST /inc from one cookie, `INCREMENTS` at once, spread over `bases`. */
+async function incrementConcurrently(jar: CookieJar, bases: string[]): Promise<number[]> {
+  const replies = await Promise.all(
+    Array.from({ length: INCREMENTS }, (_, i) =>
+      jar.fetch(`${bases[i % bases.length]}/inc`, { method: 'POST' }),
+    ),
+  )
+  for (const reply of replies) expect(reply.status, reply.body).toBe(200)
+  return replies.map((reply) => reply.json<{ n: number }>().n)
+}
+
+/** The contract's checks, against the processes at `bases` (one, or several sharing a store). */
+function contract(bases: () => string[]): void {
+  it(`${INCREMENTS} concurrent locked increments of one session lose none`, async () => {
+    const jar = new CookieJar()
+    const first = await jar.fetch(`${bases()[0]}/inc`, { method: 'POST' })
+    expect(first.json()).toEqual({ n: 1 })
+    const seen = await incrementConcurrently(jar, bases())
+    expect(new Set(seen).size).toBe(INCREMENTS)
+    expect(Math.max(...seen)).toBe(INCREMENTS + 1)
+    for (const base of bases())
+      expect((await jar.fetch(`${base}/read`)).json()).toEqual({ n: INCREMENTS + 1 })
+  })
+
+  it('reads 0 without a session', async () => {
+    expect((await new CookieJar().fetch(`${bases()[0]}/read`)).json()).toEqual({ n: 0 })
+  })
+
+  it('login, the guard and logout', async () => {
+    const jar = new CookieJar()
+    const [here, there = here] = bases()
+    expect((await jar.fetch(`${here}/account`)).status).toBe(401)
+    const wrong = await jar.fetch(`${here}/login`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ user: 'alice', password: 'looking-glass' }),
+    })
+    expect(wrong.status).toBe(401)
+    const login = await jar.fetch(`${here}/login`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ user: 'alice', password: 'wonderland' }),
+    })
+    expect(login.json()).toEqual({ user: 'alice' })
+    const account = await jar.fetch(`${there}/account`)
+    expect(account.json()).toEqual({ user: 'alice' })
+    const stolen = jar.header as string
+    expect((await jar.fetch(`${there}/logout`, { method: 'POST' })).json()).toEqual({ ok: true })
+    expect((await jar.fetch(`${here}/account`)).status).toBe(401)
+    // The cookie kept from before logout opens nothing any more.
+    const replayed = await fetch(`${here}/account`, { headers: { cookie: stolen } })
+    expect(replayed.status).toBe(401)
+  })
+}
+
+beforeAll(() => {
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  })
+}, 120_000)
+
+describe.each(EXAMPLES)('examples/%s', (name) => {
+  beforeAll(() => {
+    if (existsSync(`${ROOT}examples/${name}/build.js`))
+      execFileSync(process.execPath, [`examples/${name}/build.js`], { cwd: ROOT, stdio: 'inherit' })
+  }, 600_000)
+
+  describe('on its default MemoryStore', () => {
+    let server: Started
+    beforeAll(async () => {
+      server = await start(name, {})
+    }, 90_000)
+    afterAll(() => server?.stop())
+    contract(() => [server.base])
+  })
+
+  describe('two processes on one SQLite file', () => {
+    const servers: Started[] = []
+    let removeDir = async () => {}
+    beforeAll(async () => {
+      const dir = await tempDir('latchkey-example-')
+      removeDir = () => import('node:fs/promises').then((fs) => fs.rm(dir, { recursive: true }))
+      const env = { SQLITE_PATH: `${dir}/sessions.db` }
+      // One first: it creates the table; the second finds it made.
+      servers.push(await start(name, env))
+      servers.push(await start(name, env))
+    }, 120_000)
+    afterAll(async () => {
+      await Promise.all(servers.map((server) => server.stop()))
+      await removeDir()
+    })
+    contract(() => servers.map((server) => server.base))
+  })
+})
