@@ -1,9 +1,9 @@
-// `npm run example -- <name>`: builds latchkey (dist/), then the example's own build
-// step when it has one (examples/<name>/build.js, for frameworks that compile the app),
+// `npm run example -- <name>`: builds latchkey (dist/) when src/ is newer, then the
+// example's own build step when it has one (examples/<name>/build.js, for frameworks that compile the app),
 // then starts examples/<name>/server.js with this environment (PORT, the store's variables).
 // LATCHKEY_EXAMPLE_BUILT=1 skips both builds, for a test that built them once already.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
@@ -21,8 +21,18 @@ function run(command, args) {
   if (status !== 0) process.exit(status ?? 1)
 }
 
+/** Whether dist/ is missing or older than a file of src/: a second example started beside a first need not rebuild it. */
+function latchkeyStale() {
+  const built = `${root}dist/index.js`
+  if (!existsSync(built)) return true
+  const builtAt = statSync(built).mtimeMs
+  return readdirSync(`${root}src`, { recursive: true }).some(
+    (file) => statSync(`${root}src/${file}`).mtimeMs > builtAt,
+  )
+}
+
 if (process.env.LATCHKEY_EXAMPLE_BUILT !== '1') {
-  run('npm', ['run', '--silent', 'build'])
+  if (latchkeyStale()) run('npm', ['run', '--silent', 'build'])
   if (existsSync(`${root}examples/${name}/build.js`))
     run(process.execPath, [`examples/${name}/build.js`])
 }
