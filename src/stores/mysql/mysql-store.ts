@@ -13,11 +13,12 @@ import { giveBack } from '../shared/give-back.js'
 import { PeriodicSweep, type SweepOptions } from '../shared/periodic-sweep.js'
 import { pollLock } from '../shared/poll-lock.js'
 import { toRecord } from '../shared/record-row.js'
+import { recordValues } from '../shared/record-values.js'
 import { tryLock } from './acquire.js'
 import { DeadlineRunner, type MySQLClient } from './client.js'
 import type { LeaseContext } from './lease.js'
 import { schemaSql, type TableNames, tableNames } from './schema.js'
-import { recordValues, statements, truthy } from './statements.js'
+import { statements, truthy } from './statements.js'
 
 /** Options of {@link MySQLStore}. */
 export interface MySQLStoreOptions extends SweepOptions {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionRecord } from '../../core/store.js'
 import { toRecord } from '../shared/record-row.js'
-import { recordValues, statements, truthy } from './statements.js'
+import { recordValues } from '../shared/record-values.js'
+import { statements, truthy } from './statements.js'
 
 describe('record mapping', () => {
   const now = 1_700_000_000_000

@@ -1,5 +1,3 @@
-import type { StoredRecord } from '../../core/store.js'
-
 /**
  * The database clock in milliseconds since the epoch, whatever the session
  * time zone (`UNIX_TIMESTAMP(NOW(3))` would depend on it). Constant within a
@@ -25,7 +23,7 @@ export function statements(table: string) {
     get: `SELECT ${RECORD} FROM ${table} WHERE session_key = ? AND ${LIVE}`,
 
     /**
-     * key, record ×7, the same record ×7 again (see recordValues). The update
+     * key, record ×7, the same record ×7 again (see shared/record-values.ts). The update
      * takes its values as parameters of its own: `VALUES(col)` warns on MySQL
      * 8.0.20+, and the row alias that replaces it (`AS new`) is not MariaDB's.
      */
@@ -119,34 +117,6 @@ export function statements(table: string) {
     /** Why a fenced write found nothing: `mine`, `live`. now, token, key. */
     why: `SELECT ${LIVE} AS live, lock_token = ? AS mine FROM ${table} WHERE session_key = ?`,
   }
-}
-
-/**
- * A record as the 7 values `set` (twice) and `save` take: data, meta (every other
- * field of the record, so that fields added later are kept), user_id,
- * created, last seen, expires, absolute expiry. The expiry is the earlier of
- * the record's and `ttlSeconds` from now, as the contract asks.
- */
-export function recordValues(record: StoredRecord, ttlSeconds: number, now: number): unknown[] {
-  const {
-    data,
-    userId,
-    createdAt,
-    lastSeenAt,
-    expiresAt,
-    absoluteExpiresAt,
-    id: _id,
-    ...meta
-  } = record
-  return [
-    JSON.stringify(data),
-    JSON.stringify(meta),
-    userId ?? null,
-    Math.round(createdAt),
-    Math.round(lastSeenAt),
-    Math.round(Math.min(expiresAt, now + ttlSeconds * 1000)),
-    absoluteExpiresAt === undefined ? null : Math.round(absoluteExpiresAt),
-  ]
 }
 
 /** A SQL boolean as mysql2 returns it: 1 / 0 / null, or a string under `bigNumberStrings`. */

@@ -1,9 +1,10 @@
 import { SessionLockLostError } from '../../core/errors.js'
 import type { LeaseChange } from '../../core/store.js'
 import type { DatabaseClock } from '../shared/database-clock.js'
+import { recordValues } from '../shared/record-values.js'
 import { type GiveBackContext, SqlLease } from '../shared/sql-lease.js'
 import type { DeadlineRunner, Row } from './client.js'
-import { recordValues, type statements } from './statements.js'
+import type { statements } from './statements.js'
 
 /** What a lease needs from its store. */
 export interface LeaseContext extends GiveBackContext {

@@ -13,10 +13,11 @@ import { giveBack } from '../shared/give-back.js'
 import { PeriodicSweep, type SweepOptions } from '../shared/periodic-sweep.js'
 import { pollLock } from '../shared/poll-lock.js'
 import { toRecord } from '../shared/record-row.js'
+import { recordValues } from '../shared/record-values.js'
 import { DeadlineRunner, type PostgresClient } from './client.js'
 import { type LeaseContext, PostgresLease, runInTime } from './lease.js'
 import { schemaSql, type TableNames, tableNames } from './schema.js'
-import { recordValues, statements } from './statements.js'
+import { statements } from './statements.js'
 
 /** Options of {@link PostgresStore}. */
 export interface PostgresStoreOptions extends SweepOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionRecord } from '../../core/store.js'
 import { toRecord } from '../shared/record-row.js'
-import { recordValues } from './statements.js'
+import { recordValues } from '../shared/record-values.js'
 
 describe('record mapping', () => {
   const now = 1_700_000_000_000

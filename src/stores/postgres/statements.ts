@@ -1,5 +1,3 @@
-import type { StoredRecord } from '../../core/store.js'
-
 /** Milliseconds since the epoch (a JS number) to `timestamptz`. */
 const ts = (param: string) => `to_timestamp(${param}::float8 / 1000)`
 /** `timestamptz` to milliseconds since the epoch, as a float8 that `pg` returns as a number. */
@@ -27,7 +25,7 @@ export function statements(table: string) {
     /** $1 key, $2 now */
     get: `SELECT ${RECORD} FROM ${table} WHERE key = $1 AND ${live('$2')}`,
 
-    /** $1 key, $2–$8 record (see recordValues) */
+    /** $1 key, $2–$8 record (see shared/record-values.ts) */
     set: `INSERT INTO ${table}
   (key, data, meta, user_id, created_at, last_seen_at, expires_at, absolute_expires_at)
   VALUES ($1, $2::jsonb, $3::jsonb, $4, ${ts('$5')}, ${ts('$6')}, ${ts('$7')}, ${ts('$8')})
@@ -110,7 +108,7 @@ export function statements(table: string) {
     /**
      * Save and unlock, the usual case: one plain UPDATE, fenced by the token.
      * No row back means something unusual happened; `commitSet` then tells what.
-     * $1 key, $2 token, $3–$9 record (see recordValues), $10 now.
+     * $1 key, $2 token, $3–$9 record (see shared/record-values.ts), $10 now.
      */
     save: `UPDATE ${table} SET data = $3::jsonb, meta = $4::jsonb, user_id = $5,
     created_at = ${ts('$6')}, last_seen_at = ${ts('$7')}, expires_at = ${ts('$8')},
@@ -132,7 +130,7 @@ export function statements(table: string) {
      * Save and unlock in one statement, fenced by the token, saying why when
      * it cannot: writes only when the lease is still ours and the session
      * still live, and drops our row if it only carried the lock. $1 key,
-     * $2 token, $3–$9 record (see recordValues), $10 now.
+     * $2 token, $3–$9 record (see shared/record-values.ts), $10 now.
      */
     commitSet: `WITH before AS (
     SELECT lock_token = $2::uuid AS mine, ${live('$10')} AS live FROM ${table} WHERE key = $1),
@@ -154,32 +152,4 @@ export function statements(table: string) {
   SELECT EXISTS (SELECT 1 FROM gone) AS deleted,
     (SELECT mine FROM before) AS mine, (SELECT live FROM before) AS live`,
   }
-}
-
-/**
- * A record as the 7 values `set` and `commitSet` take: data, meta (every
- * other field of the record, so that fields added later are kept), user_id,
- * created, last seen, expires, absolute expiry. The expiry is the earlier of
- * the record's and `ttlSeconds` from now, as the contract asks.
- */
-export function recordValues(record: StoredRecord, ttlSeconds: number, now: number): unknown[] {
-  const {
-    data,
-    userId,
-    createdAt,
-    lastSeenAt,
-    expiresAt,
-    absoluteExpiresAt,
-    id: _id,
-    ...meta
-  } = record
-  return [
-    JSON.stringify(data),
-    JSON.stringify(meta),
-    userId ?? null,
-    createdAt,
-    lastSeenAt,
-    Math.min(expiresAt, now + ttlSeconds * 1000),
-    absoluteExpiresAt ?? null,
-  ]
 }

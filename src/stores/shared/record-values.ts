@@ -1,10 +1,10 @@
 import type { StoredRecord } from '../../core/store.js'
 
 /**
- * A record as the 7 column values a SQL store writes, the reverse of
- * `toRecord`: data, meta (every other field of the record, so that fields
- * added later are kept), user_id, created, last seen, expires, absolute
- * expiry. The expiry is the earlier of the record's and `ttlSeconds` from
+ * A record as the 7 column values that PostgreSQL, MySQL and SQLite stores
+ * write, the reverse of `toRecord`: data, meta (every other field of the
+ * record, so that fields added later are kept), user_id, created, last seen,
+ * expires, absolute expiry, in whole milliseconds. The expiry is the earlier of the record's and `ttlSeconds` from
  * now, as the contract asks; the id never reaches the row.
  */
 export function recordValues(

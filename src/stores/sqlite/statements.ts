@@ -13,7 +13,7 @@ export function statements(table: string) {
   return {
     /** key, now */
     get: `SELECT ${RECORD} FROM ${table} WHERE session_key = ? AND ${LIVE}`,
-    /** key, record ×7 (see recordValues). Leaves a lock on the row as it is. */
+    /** key, record ×7 (see shared/record-values.ts). Leaves a lock on the row as it is. */
     set: `INSERT INTO ${table} (session_key, ${RECORD}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (session_key) DO UPDATE SET data = excluded.data, meta = excluded.meta,
     user_id = excluded.user_id, created_at = excluded.created_at,
