@@ -3,8 +3,8 @@ import { SessionConfigError } from '../../core/errors.js'
 import { MAX_TIMER_SECONDS, seconds } from '../../core/seconds.js'
 import type {
   IndexedSession,
-  SessionRecord,
   SessionStore,
+  StoredRecord,
   StoreLease,
   StoreLockOptions,
 } from '../../core/store.js'
@@ -127,12 +127,12 @@ export class MySQLStore implements SessionStore {
     return schemaSql(this.#names)
   }
 
-  async get(key: string): Promise<SessionRecord | undefined> {
+  async get(key: string): Promise<StoredRecord | undefined> {
     const [row] = await this.#runner.rows(this.#sql.get, [key, Date.now()])
     return row ? toRecord(row) : undefined
   }
 
-  async set(key: string, record: SessionRecord, ttlSeconds: number): Promise<void> {
+  async set(key: string, record: StoredRecord, ttlSeconds: number): Promise<void> {
     const values = recordValues(record, ttlSeconds, Date.now())
     await this.#runner.write(this.#sql.set, [key, ...values, ...values])
   }
@@ -143,7 +143,7 @@ export class MySQLStore implements SessionStore {
 
   async touch(
     key: string,
-    times: Pick<SessionRecord, 'lastSeenAt' | 'expiresAt'>,
+    times: Pick<StoredRecord, 'lastSeenAt' | 'expiresAt'>,
     ttlSeconds: number,
   ): Promise<boolean> {
     const now = Date.now()

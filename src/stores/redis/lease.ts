@@ -1,5 +1,5 @@
 import { SessionLockLostError, SessionUsageError } from '../../core/errors.js'
-import type { LeaseChange, SessionRecord, StoreLease } from '../../core/store.js'
+import type { LeaseChange, StoredRecord, StoreLease } from '../../core/store.js'
 import { LeaseRenewal } from '../shared/lease-renewal.js'
 import type { Script } from './client.js'
 import { encodeRecord } from './codec.js'
@@ -20,7 +20,7 @@ export interface LeaseHost {
  * by the commit script, which writes only while the token still holds the lock.
  */
 export class RedisLease implements StoreLease {
-  readonly record: SessionRecord | undefined
+  readonly record: StoredRecord | undefined
   readonly #host: LeaseHost
   readonly #key: string
   readonly #keys: [data: string, lock: string, revoked: string]
@@ -34,7 +34,7 @@ export class RedisLease implements StoreLease {
     keys: [data: string, lock: string, revoked: string],
     token: string,
     leaseMs: number,
-    record: SessionRecord | undefined,
+    record: StoredRecord | undefined,
   ) {
     this.#host = host
     this.#key = key

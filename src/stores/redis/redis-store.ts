@@ -4,8 +4,8 @@ import { messageOf, SessionConfigError, SessionStoreError } from '../../core/err
 import { MAX_TIMER_SECONDS, seconds } from '../../core/seconds.js'
 import type {
   IndexedSession,
-  SessionRecord,
   SessionStore,
+  StoredRecord,
   StoreLease,
   StoreLockOptions,
 } from '../../core/store.js'
@@ -53,7 +53,7 @@ const FIRST_RETRY_MS = 2
 const CLIENT_WARNING_INTERVAL_MS = 10_000
 
 /** The record in a reply; a record latchkey cannot read is a store error. */
-function decoded(operation: string, reply: unknown, now?: number): SessionRecord | undefined {
+function decoded(operation: string, reply: unknown, now?: number): StoredRecord | undefined {
   try {
     return decodeRecord(reply, now)
   } catch (error) {
@@ -142,12 +142,12 @@ export class RedisStore implements SessionStore {
     this.#guardClientErrors(options.client)
   }
 
-  async get(key: string): Promise<SessionRecord | undefined> {
+  async get(key: string): Promise<StoredRecord | undefined> {
     const data = this.#keys.data(key)
     return decoded('get', await this.#redis.command('get', data, ['HMGET', data, 'r', 's', 'e']))
   }
 
-  async set(key: string, record: SessionRecord, ttlSeconds: number): Promise<void> {
+  async set(key: string, record: StoredRecord, ttlSeconds: number): Promise<void> {
     if (record.userId !== undefined) await this.#index(record.userId, key, ttlSeconds)
     await this.#redis.eval(
       'set',
@@ -164,7 +164,7 @@ export class RedisStore implements SessionStore {
 
   async touch(
     key: string,
-    times: Pick<SessionRecord, 'lastSeenAt' | 'expiresAt'>,
+    times: Pick<StoredRecord, 'lastSeenAt' | 'expiresAt'>,
     ttlSeconds: number,
   ): Promise<boolean> {
     const userId = await this.#redis.eval(

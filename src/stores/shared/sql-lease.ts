@@ -1,5 +1,5 @@
 import { SessionLockLostError, SessionUsageError } from '../../core/errors.js'
-import type { LeaseChange, SessionRecord, StoreLease } from '../../core/store.js'
+import type { LeaseChange, StoredRecord, StoreLease } from '../../core/store.js'
 import { LeaseRenewal } from './lease-renewal.js'
 
 /** What every SQL lease needs from its store, whatever its database. */
@@ -15,7 +15,7 @@ export interface GiveBackContext {
  * (renewal timer, single commit, give-back on failure) is the same for all.
  */
 export abstract class SqlLease<Context extends GiveBackContext> implements StoreLease {
-  readonly record: SessionRecord | undefined
+  readonly record: StoredRecord | undefined
   protected readonly context: Context
   protected readonly key: string
   protected readonly token: string
@@ -30,7 +30,7 @@ export abstract class SqlLease<Context extends GiveBackContext> implements Store
     key: string,
     token: string,
     leaseMs: number,
-    record: SessionRecord | undefined,
+    record: StoredRecord | undefined,
     session: boolean,
   ) {
     this.context = context
