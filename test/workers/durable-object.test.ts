@@ -127,3 +127,39 @@ describe('a worker on DurableObjectStore', () => {
     expect(await last.json()).toEqual({ n: 202 })
   }, 120_000)
 })
+
+describe('login on Hono with DurableObjectStore', () => {
+  /** One browser's cookie, as the worker set it. */
+  async function visit(
+    path: string,
+    cookie = '',
+  ): Promise<{ status: number; body: unknown; cookie: string }> {
+    const response = await worker.dispatchFetch(`http://worker.test${path}`, {
+      headers: { cookie },
+    })
+    const set = response.headers.get('set-cookie')
+    return {
+      status: response.status,
+      body: await response.json(),
+      cookie: set ? (set.split(';')[0] as string) : cookie,
+    }
+  }
+
+  it('logs in, guards, logs out, and ends every session of a user through its index object', async () => {
+    expect((await visit('/auth/me')).status).toBe(401)
+    const laptop = await visit('/auth/login?user=grace')
+    const phone = await visit('/auth/login?user=grace')
+    expect(laptop.cookie).not.toBe(phone.cookie)
+    expect((await visit('/auth/me', laptop.cookie)).body).toEqual({ user: 'grace' })
+    expect((await visit('/auth/me', phone.cookie)).body).toEqual({ user: 'grace' })
+
+    const other = await visit('/auth/login?user=alan')
+    expect((await visit('/auth/logout-everywhere', laptop.cookie)).body).toEqual({ ended: 2 })
+    expect((await visit('/auth/me', laptop.cookie)).status).toBe(401)
+    expect((await visit('/auth/me', phone.cookie)).status).toBe(401)
+    expect((await visit('/auth/me', other.cookie)).body).toEqual({ user: 'alan' })
+
+    await visit('/auth/logout', other.cookie)
+    expect((await visit('/auth/me', other.cookie)).status).toBe(401)
+  })
+})
