@@ -17,6 +17,21 @@ export { type GuardOptions, sitePath } from './auth/guard.js'
 export type { AuthSessionsOptions } from './auth/options.js'
 export type { RegisterAuth, RegisteredUser } from './auth/register.js'
 export {
+  DIAGNOSTICS_CHANNELS,
+  type LockAcquiredMessage,
+  type LockLostMessage,
+  type LockReleasedMessage,
+  type LockTimeoutMessage,
+  type LockWaitMessage,
+  type LoginMessage,
+  type LogoutMessage,
+  type RevokeMessage,
+  type SessionCreatedMessage,
+  type SessionDestroyedMessage,
+  type SessionRotatedMessage,
+  type StoreCommandMessage,
+} from './core/diagnostics.js'
+export {
   isSessionError,
   SessionConfigError,
   SessionCookieTooLargeError,

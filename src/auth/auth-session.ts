@@ -1,3 +1,4 @@
+import { diagnostics } from '../core/diagnostics.js'
 import { SessionUsageError } from '../core/errors.js'
 import { assertJson, assertWellFormed } from '../core/json.js'
 import { seconds } from '../core/seconds.js'
@@ -81,11 +82,14 @@ export class AuthSession<
   User = unknown,
 > extends Session<Data> {
   readonly #auth: ResolvedAuthOptions
+  /** The manager's name, for diagnostics. */
+  readonly #manager: string
 
   /** @internal Created by `AuthSessions.open`. */
   constructor(context: SessionContext, request: RequestInfo, auth: ResolvedAuthOptions) {
     super(context, request)
     this.#auth = auth
+    this.#manager = context.options.name
   }
 
   /**
@@ -131,6 +135,8 @@ export class AuthSession<
       tx.markChanged()
       tx.rotate()
     })
+    if (diagnostics.login.hasSubscribers)
+      diagnostics.login.publish({ manager: this.#manager, userId })
   }
 
   /**
@@ -139,11 +145,15 @@ export class AuthSession<
    * browser really drops it. Logging in again in the same request works.
    */
   async logout(): Promise<void> {
-    await this.transaction((tx) => {
+    const userId = await this.transaction((tx) => {
+      const { userId } = tx.fields
       clearData(tx)
       clearFields(tx)
       tx.destroy()
+      return userId
     })
+    if (diagnostics.logout.hasSubscribers)
+      diagnostics.logout.publish({ manager: this.#manager, userId })
   }
 
   /**

@@ -1,3 +1,4 @@
+import { diagnostics } from '../core/diagnostics.js'
 import { SessionUsageError } from '../core/errors.js'
 import { isLive } from '../core/expiry.js'
 import { assertWellFormed } from '../core/json.js'
@@ -161,7 +162,10 @@ export class AuthSessions<
     checkUserId(userId)
     this.context.storage.indexed()
     const exceptKey = await keyOf(options.except)
-    return this.context.storage.deleteByUser(userId, exceptKey)
+    const ended = await this.context.storage.deleteByUser(userId, exceptKey)
+    if (diagnostics.revoke.hasSubscribers)
+      diagnostics.revoke.publish({ manager: this.context.options.name, userId, ended })
+    return ended
   }
 
   protected override resolve(options: SessionsOptions): ResolvedOptions {

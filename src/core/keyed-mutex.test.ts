@@ -18,6 +18,21 @@ describe('KeyedMutex', () => {
     expect(order).toEqual([1, 2, 3])
   })
 
+  it('counts the waiters of a key, less those granted and those timed out', async () => {
+    const mutex = new KeyedMutex()
+    const held = await mutex.acquire('k', 1000)
+    expect(mutex.waiting('k')).toBe(0)
+    const late = mutex.acquire('k', 20).catch((error: unknown) => error)
+    const patient = mutex.acquire('k', 1000)
+    expect(mutex.waiting('k')).toBe(2)
+    expect(mutex.waiting('other')).toBe(0)
+    await late
+    expect(mutex.waiting('k')).toBe(1)
+    held()
+    ;(await patient)()
+    expect(mutex.waiting('k')).toBe(0)
+  })
+
   it('rejects a waiter past its bound and still serves the ones after it', async () => {
     const mutex = new KeyedMutex()
     const held = await mutex.acquire('k', 1000)

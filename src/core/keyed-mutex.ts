@@ -12,6 +12,7 @@ interface Waiter {
 interface Queue {
   head: Waiter | undefined
   tail: Waiter | undefined
+  length: number
 }
 
 /** Releases a lock taken by {@link KeyedMutex.acquire}; calling it twice is harmless. */
@@ -35,6 +36,11 @@ export class KeyedMutex {
     return this.#entries.has(key)
   }
 
+  /** How many wait for `key` (its holder not counted). */
+  waiting(key: string): number {
+    return this.#entries.get(key)?.length ?? 0
+  }
+
   /** Takes `key` at once when nobody holds it; undefined otherwise. */
   tryAcquire(key: string): Release | undefined {
     if (this.#entries.has(key)) return undefined
@@ -55,7 +61,7 @@ export class KeyedMutex {
     }
     let queue = this.#entries.get(key)
     if (!queue) {
-      queue = { head: undefined, tail: undefined }
+      queue = { head: undefined, tail: undefined, length: 0 }
       this.#entries.set(key, queue)
     }
     const waiting = queue
@@ -76,6 +82,7 @@ export class KeyedMutex {
       if (waiting.tail) waiting.tail.next = waiter
       else waiting.head = waiter
       waiting.tail = waiter
+      waiting.length++
     })
   }
 
@@ -97,6 +104,7 @@ export class KeyedMutex {
 }
 
 function unlink(queue: Queue, waiter: Waiter): void {
+  queue.length--
   if (waiter.previous) waiter.previous.next = waiter.next
   else queue.head = waiter.next
   if (waiter.next) waiter.next.previous = waiter.previous

@@ -1,7 +1,8 @@
 import { hashSessionId } from '../crypto/ids.js'
 import { decideCommit } from './commit.js'
 import type { Transaction } from './context.js'
-import { SessionUsageError } from './errors.js'
+import { diagnostics } from './diagnostics.js'
+import { SessionLockLostError, SessionLockTimeoutError, SessionUsageError } from './errors.js'
 import { isLive } from './expiry.js'
 import { assertEntry } from './json.js'
 import type { LockAccess } from './locked-session.js'
@@ -38,6 +39,7 @@ export async function acquire(state: RequestState): Promise<void> {
       lost: state.lost,
       generation: state.generation,
       saving: undefined,
+      acquiredAt: 0,
     }
     state.identified = true
     state.loaded = true
@@ -46,16 +48,35 @@ export async function acquire(state: RequestState): Promise<void> {
     return
   }
   const readLive = state.loaded && state.base !== undefined
+  const { key } = identity
+  const started = performance.now()
   const deadline = Date.now() + options.lockTimeoutMs
-  const release =
-    mutex.tryAcquire(identity.key) ?? (await mutex.acquire(identity.key, options.lockTimeoutMs))
+  let release = mutex.tryAcquire(key)
   let lease: Lease
   try {
+    if (!release) {
+      if (diagnostics.lockWait.hasSubscribers)
+        diagnostics.lockWait.publish({
+          manager: options.name,
+          key,
+          queueLength: mutex.waiting(key),
+        })
+      release = await mutex.acquire(key, options.lockTimeoutMs)
+    }
     lease = await storage.lock(identity, Math.max(1, deadline - Date.now()))
   } catch (error) {
-    release()
+    release?.()
+    if (error instanceof SessionLockTimeoutError && diagnostics.lockTimeout.hasSubscribers)
+      diagnostics.lockTimeout.publish({
+        manager: options.name,
+        key,
+        waitMs: performance.now() - started,
+      })
     throw error
   }
+  const acquiredAt = performance.now()
+  if (diagnostics.lockAcquired.hasSubscribers)
+    diagnostics.lockAcquired.publish({ manager: options.name, key, waitMs: acquiredAt - started })
   const lost = state.lost || lostUnder(state, identity, lease.record, readLive)
   state.adopt(identity, lost ? undefined : lease.record)
   state.held = {
@@ -70,6 +91,7 @@ export async function acquire(state: RequestState): Promise<void> {
     lost,
     generation: state.generation,
     saving: undefined,
+    acquiredAt,
   }
 }
 
@@ -153,6 +175,8 @@ async function saveAndUnlock(state: RequestState, held: Held): Promise<void> {
         if (decision.stored) {
           await storage.commit(lease as StoreLease, key, { type: 'delete' })
           retired.add(key)
+          if (diagnostics.sessionDestroyed.hasSubscribers)
+            diagnostics.sessionDestroyed.publish({ manager: options.name, key })
         } else if (lease) await storage.commit(lease, key, undefined)
         state.forget(decision.cookie)
         return
@@ -189,12 +213,32 @@ async function saveAndUnlock(state: RequestState, held: Held): Promise<void> {
           retired.add(key)
         } else if (lease) await storage.commit(lease, key, undefined)
         state.remember(fresh, record)
+        publishRotation(options.name, decision.stored ? key : undefined, fresh.key)
       }
     }
+  } catch (error) {
+    if (error instanceof SessionLockLostError && diagnostics.lockLost.hasSubscribers)
+      diagnostics.lockLost.publish({ manager: options.name, key: held.identity?.key as string })
+    throw error
   } finally {
     state.held = undefined
     held.release?.()
+    if (held.release && diagnostics.lockReleased.hasSubscribers)
+      diagnostics.lockReleased.publish({
+        manager: options.name,
+        key: held.identity?.key as string,
+        heldMs: performance.now() - held.acquiredAt,
+      })
   }
+}
+
+/** A session written under a new id: rotated from a stored one, or created. */
+function publishRotation(manager: string, from: string | undefined, to: string): void {
+  if (from === undefined) {
+    if (diagnostics.sessionCreated.hasSubscribers)
+      diagnostics.sessionCreated.publish({ manager, key: to })
+  } else if (diagnostics.sessionRotated.hasSubscribers)
+    diagnostics.sessionRotated.publish({ manager, from, to })
 }
 
 /** The held lock, or a usage error when the handle's generation was released. */

@@ -27,6 +27,8 @@ export interface Held {
   generation: number
   /** The save and unlock in progress once the outermost level was released. */
   saving: Promise<void> | undefined
+  /** When the lock was had (`performance.now()`), for `latchkey:lock:released`. */
+  acquiredAt: number
 }
 
 /** What finishing sends: a new cookie, none (the browser's copy is current), or a deletion. */

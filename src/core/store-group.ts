@@ -1,4 +1,5 @@
 import { hashSessionId } from '../crypto/ids.js'
+import { diagnostics } from './diagnostics.js'
 import { isSessionError, messageOf, SessionConfigError, SessionStoreError } from './errors.js'
 import type { ResolvedOptions } from './options.js'
 import { withId } from './record.js'
@@ -35,6 +36,34 @@ async function call<T>(store: AnyStore, operation: string, run: () => Promise<T>
     throw new SessionStoreError(store.name, `${operation} failed: ${messageOf(error)}`, {
       cause: error,
     })
+  }
+}
+
+/** {@link call}, timed and published on `latchkey:store:command` when someone listens. */
+async function observed<T>(
+  manager: string,
+  store: AnyStore,
+  operation: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (!diagnostics.storeCommand.hasSubscribers) return call(store, operation, run)
+  const started = performance.now()
+  const publish = (error?: unknown) =>
+    diagnostics.storeCommand.publish({
+      manager,
+      store: store.name,
+      operation,
+      mirror: false,
+      durationMs: performance.now() - started,
+      ...(error === undefined ? {} : { error }),
+    })
+  try {
+    const result = await call(store, operation, run)
+    publish()
+    return result
+  } catch (error) {
+    publish(error)
+    throw error
   }
 }
 
@@ -125,7 +154,7 @@ export class StoreGroup {
   async read(identity: Identity): Promise<SessionRecord | undefined> {
     const primary = this.#primary
     if (isCookieSealer(primary)) return identity.sealed
-    const record = await call(primary, 'get', () => primary.get(identity.key))
+    const record = await this.#call(primary, 'get', () => primary.get(identity.key))
     return this.#options.records.decode(record, primary.name)
   }
 
@@ -137,7 +166,7 @@ export class StoreGroup {
   async lock(identity: Identity, waitMs: number): Promise<Lease> {
     const primary = this.#primary
     if (isCookieSealer(primary)) return sealedLease(identity.sealed)
-    const lease = await call(primary, 'lock', () => {
+    const lease = await this.#call(primary, 'lock', () => {
       if (primary.lock)
         return primary.lock(identity.key, { leaseMs: this.#options.lockLeaseMs, waitMs })
       return primary.get(identity.key).then((record) => plainLease(primary, identity.key, record))
@@ -162,7 +191,7 @@ export class StoreGroup {
         () => Promise.reject(error),
       )
     }
-    return call(this.#primary, 'commit', async () => {
+    return this.#call(this.#primary, 'commit', async () => {
       const done = await lease.commit(stored)
       if (!stored || !done || this.#mirrors.length === 0) return done
       if (stored.type === 'set')
@@ -170,6 +199,10 @@ export class StoreGroup {
       else await this.#replicate('delete', (m) => m.delete(key))
       return true
     })
+  }
+
+  #call<T>(store: AnyStore, operation: string, run: () => Promise<T>): Promise<T> {
+    return observed(this.#options.name, store, operation, run)
   }
 
   #encodeChange(change: SessionChange & { type: 'set' }): LeaseChange {
@@ -182,13 +215,13 @@ export class StoreGroup {
     const primary = this.#primary
     const stored = this.#options.records.encode(record)
     if (!isCookieSealer(primary))
-      await call(primary, 'set', () => primary.set(key, stored, ttlSeconds))
+      await this.#call(primary, 'set', () => primary.set(key, stored, ttlSeconds))
     await this.#replicate('set', (m) => m.set(key, stored, ttlSeconds))
   }
 
   async remove(key: string): Promise<void> {
     const primary = this.#primary
-    if (!isCookieSealer(primary)) await call(primary, 'delete', () => primary.delete(key))
+    if (!isCookieSealer(primary)) await this.#call(primary, 'delete', () => primary.delete(key))
     await this.#replicate('delete', (m) => m.delete(key))
   }
 
@@ -206,7 +239,7 @@ export class StoreGroup {
     if (!isCookieSealer(primary)) {
       if (!primary.touch) return 'unsupported'
       const touch = primary.touch.bind(primary)
-      const found = await call(primary, 'touch', () => touch(key, record, ttlSeconds))
+      const found = await this.#call(primary, 'touch', () => touch(key, record, ttlSeconds))
       if (found === false) return 'missing'
     }
     if (this.#mirrors.length > 0) {
@@ -237,12 +270,12 @@ export class StoreGroup {
 
   async listByUser(userId: string): Promise<IndexedSession[]> {
     const primary = this.indexed()
-    return call(primary, 'listByUser', () => primary.listByUser(userId))
+    return this.#call(primary, 'listByUser', () => primary.listByUser(userId))
   }
 
   async deleteByUser(userId: string, exceptKey: string | undefined): Promise<number> {
     const primary = this.indexed()
-    const keys = await call(primary, 'deleteByUser', () =>
+    const keys = await this.#call(primary, 'deleteByUser', () =>
       primary.deleteByUser(userId, exceptKey === undefined ? {} : { exceptKey }),
     )
     await this.#replicate('delete', (m) =>
@@ -271,10 +304,13 @@ export class StoreGroup {
         const deadline = new Promise<typeof NO_TIMEOUT>((resolve) => {
           timer = setTimeout(resolve, mirrorTimeoutMs, NO_TIMEOUT)
         })
+        const started = performance.now()
+        let failure: unknown
         try {
           const outcome = await Promise.race([write(mirror), deadline])
           if (outcome === NO_TIMEOUT) throw new Error(`no answer within ${mirrorTimeoutMs / 1000}s`)
         } catch (error) {
+          failure = error
           const wrapped = new SessionStoreError(
             mirror.name,
             `mirror ${operation} failed: ${messageOf(error)}`,
@@ -284,6 +320,15 @@ export class StoreGroup {
           else onError(wrapped, { store: mirror.name, operation })
         } finally {
           clearTimeout(timer)
+          if (diagnostics.storeCommand.hasSubscribers)
+            diagnostics.storeCommand.publish({
+              manager: this.#options.name,
+              store: mirror.name,
+              operation,
+              mirror: true,
+              durationMs: performance.now() - started,
+              ...(failure === undefined ? {} : { error: failure }),
+            })
         }
       }),
     )
