@@ -31,6 +31,8 @@ export class SessionError extends Error {
     this.name = new.target.name
     this.code = code
     this.statusCode = statusCode
+    const cause = options?.cause
+    if (typeof cause === 'object' && cause !== null) wrapping.set(cause, this)
   }
 
   /**
@@ -162,6 +164,22 @@ export class SessionSerializerError extends SessionError {
   constructor(message: string, options?: ErrorOptions) {
     super('LATCHKEY_SERIALIZER', message, 500, options)
   }
+}
+
+/** The session error that wraps each cause, for {@link findSessionError}. Weak: no error is kept alive. */
+const wrapping = new WeakMap<object, SessionError>()
+
+/**
+ * The session error that `error` is or stands for: itself, its `cause`, or,
+ * when a framework re-wrapped a session error keeping only that error's own
+ * cause (h3's `createError` does), the session error that wrapped it.
+ */
+export function findSessionError(error: unknown): SessionError | undefined {
+  if (error instanceof SessionError) return error
+  if (typeof error !== 'object' || error === null) return undefined
+  const { cause } = error as { cause?: unknown }
+  if (cause instanceof SessionError) return cause
+  return typeof cause === 'object' && cause !== null ? wrapping.get(cause) : undefined
 }
 
 /** True for every error thrown by latchkey. */

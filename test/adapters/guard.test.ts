@@ -1,10 +1,13 @@
 import type { Server } from 'node:http'
+import { createServer } from 'node:http'
 import { serve } from '@hono/node-server'
 import express from 'express'
+import * as h3 from 'h3'
 import { Hono } from 'hono'
 import Koa from 'koa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as expressAdapter from '../../src/adapters/express/index.js'
+import * as h3Adapter from '../../src/adapters/h3/index.js'
 import * as honoAdapter from '../../src/adapters/hono/index.js'
 import * as koaAdapter from '../../src/adapters/koa/index.js'
 import { AuthSessions } from '../../src/index.js'
@@ -36,6 +39,31 @@ const apps: Record<string, Start> = {
     app.options('/strict', loginRequired(auth, { exemptMethods: [] }), ok)
     app.options('/lenient', loginRequired(auth), ok)
     return app.listen(0, '127.0.0.1')
+  },
+  h3(auth) {
+    const { latchkey, loginRequired, answerSessionError } = h3Adapter
+    const app = h3.createApp({ onError: answerSessionError })
+    const session = latchkey(auth)
+    app.use(h3.defineEventHandler((event) => (event.path === '/bare' ? undefined : session(event))))
+    const guarded = (options: h3Adapter.LoginRequiredOptions) =>
+      h3.defineEventHandler({
+        onRequest: [loginRequired(auth, options)],
+        handler: () => ({ ok: true }),
+      })
+    const notFound = (event: h3.H3Event) => {
+      h3.setResponseStatus(event, 404)
+      return h3.send(event, JSON.stringify({ nope: 1 }), 'application/json')
+    }
+    app.use(
+      h3
+        .createRouter()
+        .get('/bare', guarded({}))
+        .get('/custom', guarded({ onUnauthenticated: notFound }))
+        .get('/silent', guarded({ onUnauthenticated: () => undefined }))
+        .options('/strict', guarded({ exemptMethods: [] }))
+        .options('/lenient', guarded({})),
+    )
+    return createServer(h3.toNodeListener(app)).listen(0, '127.0.0.1')
   },
   hono(auth) {
     const { latchkey, loginRequired } = honoAdapter
@@ -123,6 +151,7 @@ describe.each(Object.entries(apps))('%s loginRequired', (_name, start) => {
 
 describe.each([
   ['express', expressAdapter.loginRequired],
+  ['h3', h3Adapter.loginRequired],
   ['hono', honoAdapter.loginRequired],
   ['koa', koaAdapter.loginRequired],
 ] as Array<[string, (auth: unknown, options?: unknown) => unknown]>)(

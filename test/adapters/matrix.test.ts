@@ -15,6 +15,7 @@ import { CookieJar, type Reply, request } from '../support/http.js'
 import { expressFramework } from './apps/express.js'
 import { fastify } from './apps/fastify.js'
 import { fetchHandler } from './apps/fetch.js'
+import { h3 } from './apps/h3.js'
 import { hono } from './apps/hono.js'
 import { koaFramework } from './apps/koa.js'
 import { OutageStore } from './outage-store.js'
@@ -35,6 +36,7 @@ const frameworks: Framework[] = [
   koaFramework('koa 2', koa2),
   koaFramework('koa 3', koa3),
   fetchHandler,
+  h3,
 ]
 
 const NEW_COOKIE =
