@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SessionLockLostError } from '../../src/core/errors.js'
@@ -14,22 +13,7 @@ import { hashSessionId, newSessionId } from '../../src/crypto/ids.js'
 import { DurableObjectStore } from '../../src/stores/durable-object/durable-object-store.js'
 import type { SessionsNamespace } from '../../src/stores/durable-object/namespace.js'
 import { storeConformance } from '../../src/testing/index.js'
-
-async function bundle(): Promise<string> {
-  const result = await build({
-    entryPoints: [new URL('./durable-object-worker.ts', import.meta.url).pathname],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    external: ['node:*', 'cloudflare:*'],
-    write: false,
-    logLevel: 'silent',
-  })
-  return result.outputFiles[0]?.text as string
-}
+import { bundleWorker } from './bundle.js'
 
 let worker: Miniflare
 let namespace: SessionsNamespace
@@ -37,7 +21,7 @@ let namespace: SessionsNamespace
 beforeAll(async () => {
   worker = new Miniflare({
     modules: true,
-    script: await bundle(),
+    script: await bundleWorker(new URL('./durable-object-worker.ts', import.meta.url).pathname),
     compatibilityDate: '2025-09-01',
     compatibilityFlags: ['nodejs_compat'],
     durableObjects: { SESSIONS: { className: 'LatchkeySessionsObject', useSQLite: true } },

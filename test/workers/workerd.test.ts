@@ -7,29 +7,9 @@
 import { readFileSync } from 'node:fs'
 import type { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-
-/** Bundles a worker as Wrangler would: the entry given, or the module `contents`. */
-async function bundle(contents?: string): Promise<string> {
-  const result = await build({
-    ...(contents === undefined
-      ? { entryPoints: [fileURLToPath(new URL('./worker.ts', import.meta.url))] }
-      : { stdin: { contents, resolveDir: ROOT, loader: 'ts' as const } }),
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    // Wrangler leaves the runtime's own modules (node:*, cloudflare:*) to workerd.
-    external: ['node:*', 'cloudflare:*'],
-    write: false,
-    logLevel: 'silent',
-  })
-  return result.outputFiles[0]?.text as string
-}
+import { bundleWorker } from './bundle.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -54,7 +34,7 @@ it('imports every entry of the package in workerd', async () => {
   ].join('\n')
   const worker = new Miniflare({
     modules: true,
-    script: await bundle(script),
+    script: await bundleWorker({ contents: script }),
     compatibilityDate: '2025-09-01',
     compatibilityFlags: ['nodejs_compat'],
   })
@@ -105,7 +85,7 @@ describe.each(RUNTIMES)('latchkey in workerd, $name', ({ compatibilityDate }) =>
   beforeAll(async () => {
     worker = new Miniflare({
       modules: true,
-      script: await bundle(),
+      script: await bundleWorker(fileURLToPath(new URL('./worker.ts', import.meta.url))),
       compatibilityDate,
       compatibilityFlags: ['nodejs_compat'],
       handleRuntimeStdio(stdout: Readable, stderr: Readable) {
