@@ -97,10 +97,18 @@ export class Sessions<Data extends SessionData = SessionData> {
 
   /** The session attached to `request` under this manager's name, checked to be a `kind`. */
   protected attached<S>(request: object, kind: abstract new (...args: never[]) => S): S {
-    const holder = request as { [name: string]: unknown; var?: Record<string, unknown> }
-    // Hono keeps its context variables in `c.var`, Web `Request`s theirs in a WeakMap (latchkey/fetch),
-    // the other frameworks on the object itself.
-    const session = holder[this.name] ?? holder.var?.[this.name] ?? boundSession(request, this)
+    const holder = request as {
+      [name: string]: unknown
+      var?: Record<string, unknown>
+      context?: Record<string, unknown>
+    }
+    // Hono keeps its context variables in `c.var`, h3 in `event.context`, Web `Request`s theirs
+    // in a WeakMap (latchkey/fetch), the other frameworks on the object itself.
+    const session =
+      holder[this.name] ??
+      holder.var?.[this.name] ??
+      holder.context?.[this.name] ??
+      boundSession(request, this)
     if (session instanceof kind) return session
     throw new SessionUsageError(
       `no session "${this.name}" on this request: register latchkey(...) with this manager before the route`,

@@ -71,7 +71,8 @@ describe('h3 latchkeyNitro', () => {
       .get(
         '/api/inc',
         defineEventHandler(async (event) => {
-          await using s = await session(event).lock()
+          // sessions.of() finds the session in event.context.
+          await using s = await sessions.of(event).lock()
           const n = (s.get('n') ?? 0) + 1
           s.set('n', n)
           return { n }
