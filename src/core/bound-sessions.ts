@@ -7,9 +7,14 @@ export type SessionOpener = (manager: object) => Session | undefined
  * Sessions of request objects that carry no properties of latchkey's: a Web
  * `Request` belongs to the runtime, so its sessions are found through it here
  * instead (`sessions.of(request)`). Weak: a finished request takes its entry
- * with it.
+ * with it. One map per process, not per copy of this module: a bundler can
+ * load latchkey twice (Next.js bundles `proxy.ts` apart from the app), and a
+ * manager made by one copy must find the sessions bound by the other.
  */
-const bound = new WeakMap<object, SessionOpener>()
+const KEY = Symbol.for('latchkey.bound-sessions')
+const shared = globalThis as { [KEY]?: WeakMap<object, SessionOpener> }
+shared[KEY] ??= new WeakMap()
+const bound = shared[KEY]
 
 /** Makes `sessions.of(request)` find the sessions `open` gives. */
 export function bindSessions(request: object, open: SessionOpener): void {

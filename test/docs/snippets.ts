@@ -13,9 +13,12 @@ import { CookieJar } from '../support/http.js'
 export const root = fileURLToPath(new URL('../../', import.meta.url))
 const contextsDir = fileURLToPath(new URL('./contexts/', import.meta.url))
 
-const LANGUAGES: Record<string, 'ts' | 'js' | 'mjs'> = {
+type Language = 'ts' | 'tsx' | 'js' | 'mjs'
+
+const LANGUAGES: Record<string, Language> = {
   ts: 'ts',
   typescript: 'ts',
+  tsx: 'tsx',
   js: 'js',
   javascript: 'js',
   mjs: 'mjs',
@@ -28,7 +31,7 @@ export interface Block {
   readonly doc: string
   /** Line (1-based) of the block's first code line. */
   readonly firstLine: number
-  readonly language: 'ts' | 'js' | 'mjs'
+  readonly language: Language
   readonly code: string
   /** `undefined`: unmarked (a failure). */
   readonly kind: 'program' | 'fragment' | undefined
@@ -230,10 +233,14 @@ async function sourceOf(block: Block, file: string, src: string): Promise<string
   const name = block.attributes.context
   const context = await contextSource(block)
   if (!name || context === undefined) return block.code
-  const names = exportsOf(context, block.language !== 'ts')
+  const names = exportsOf(context, !isTypeScript(block))
   let from = relative(dirname(file), join(src, 'contexts', `${name}.js`))
   if (!from.startsWith('.')) from = `./${from}`
   return `import { ${names.join(', ')} } from '${from}'\n${block.code}`
+}
+
+function isTypeScript(block: Block): boolean {
+  return block.language === 'ts' || block.language === 'tsx'
 }
 
 async function contextSource(block: Block): Promise<string | undefined> {
@@ -250,6 +257,8 @@ export const COMPILER_OPTIONS: ts.CompilerOptions = {
   moduleResolution: ts.ModuleResolutionKind.NodeNext,
   lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'],
   types: ['node'],
+  // For .tsx blocks (Next.js pages), as a Next.js project compiles them.
+  jsx: ts.JsxEmit.ReactJSX,
   moduleDetection: ts.ModuleDetectionKind.Force,
   allowJs: true,
   checkJs: true,
@@ -274,7 +283,7 @@ export async function typecheck(
     contexts.set(block, context)
     // JavaScript blocks have no annotations: checked as a JS file with
     // `// @ts-check` is (everything but implicit any), in programs of their own.
-    const key = `${block.language === 'ts' ? 'ts' : 'js'}\n${augmentations(block.code + (context ?? ''))}`
+    const key = `${isTypeScript(block) ? 'ts' : 'js'}\n${augmentations(block.code + (context ?? ''))}`
     groups.set(key, [...(groups.get(key) ?? []), block])
   }
   const host = ts.createCompilerHost(COMPILER_OPTIONS)

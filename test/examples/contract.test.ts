@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exitOf, signal, tempDir } from '../support/database-server.js'
 import { CookieJar } from '../support/http.js'
+import { nextInTheBrowser } from './next-browser.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const INCREMENTS = 200
@@ -137,6 +138,8 @@ describe.each(EXAMPLES)('examples/%s', (name) => {
     }, 90_000)
     afterAll(() => server?.stop())
     contract(() => [server.base])
+    // The one example with pages of its own (the demo has its own browser test).
+    if (name === 'next') nextInTheBrowser(() => server.base)
   })
 
   describe('two processes on one SQLite file', () => {

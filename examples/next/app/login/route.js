@@ -1,0 +1,12 @@
+import { withSessions } from 'latchkey/next'
+import { checkLogin } from '../../../shared/account.js'
+import { managers } from '../../lib/sessions.js'
+
+const { auth } = await managers()
+
+export const POST = withSessions(auth, async (request) => {
+  const user = checkLogin(await request.json().catch(() => undefined))
+  if (!user) return Response.json({ error: 'wrong user or password' }, { status: 401 })
+  await auth.of(request).login(user) // a new session id: no fixation
+  return Response.json({ user: user.id })
+})
