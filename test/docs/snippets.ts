@@ -257,13 +257,18 @@ export const COMPILER_OPTIONS: ts.CompilerOptions = {
   moduleResolution: ts.ModuleResolutionKind.NodeNext,
   lib: ['lib.es2023.d.ts', 'lib.esnext.disposable.d.ts'],
   types: ['node'],
-  // For .tsx blocks (Next.js pages), as a Next.js project compiles them.
-  jsx: ts.JsxEmit.ReactJSX,
   moduleDetection: ts.ModuleDetectionKind.Force,
   allowJs: true,
   checkJs: true,
   skipLibCheck: true,
   noEmit: true,
+}
+
+/** The options of `project=next` blocks: those of `create-next-app`'s tsconfig that differ. */
+const NEXT_PROJECT: ts.CompilerOptions = {
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  jsx: ts.JsxEmit.Preserve,
 }
 
 /**
@@ -283,7 +288,7 @@ export async function typecheck(
     contexts.set(block, context)
     // JavaScript blocks have no annotations: checked as a JS file with
     // `// @ts-check` is (everything but implicit any), in programs of their own.
-    const key = `${isTypeScript(block) ? 'ts' : 'js'}\n${augmentations(block.code + (context ?? ''))}`
+    const key = `${isTypeScript(block) ? 'ts' : 'js'} ${block.attributes.project ?? ''}\n${augmentations(block.code + (context ?? ''))}`
     groups.set(key, [...(groups.get(key) ?? []), block])
   }
   const host = ts.createCompilerHost(COMPILER_OPTIONS)
@@ -297,9 +302,12 @@ export async function typecheck(
   const results = new Map<Block, string[]>()
   let previous: ts.Program | undefined
   for (const [key, group] of groups) {
-    const options = key.startsWith('js')
-      ? { ...COMPILER_OPTIONS, noImplicitAny: false }
-      : COMPILER_OPTIONS
+    const [language, project] = key.split(/[ \n]/)
+    const options = {
+      ...COMPILER_OPTIONS,
+      ...(language === 'js' ? { noImplicitAny: false } : {}),
+      ...(project === 'next' ? NEXT_PROJECT : {}),
+    }
     const files = new Map(group.map((block) => [workspace.path(block), block]))
     const program: ts.Program = ts.createProgram({
       rootNames: [...files.keys()],
