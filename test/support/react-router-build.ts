@@ -15,13 +15,18 @@ export interface RouteSpec {
  * assets. Its entry answers a document request with an empty page carrying the
  * headers React Router merged from the loaders (the app's own
  * `entry.server`, which would render the route components, is the only part
- * left out). The routes hang under a root route without a loader.
+ * left out). The routes hang under a root route whose module is `root`
+ * (a `middleware` export, say), without a loader.
  */
 export function serverBuild(
   routes: RouteSpec[],
   future: Partial<ServerBuild['future']> = {},
+  root: Record<string, unknown> = {},
 ): ServerBuild {
-  const all: RouteSpec[] = [{ id: 'root', path: '', module: { default: () => null } }, ...routes]
+  const all: RouteSpec[] = [
+    { id: 'root', path: '', module: { default: () => null, ...root } },
+    ...routes,
+  ]
   const manifest: ServerBuild['routes'] = {}
   const assets: ServerBuild['assets']['routes'] = {}
   for (const { id, parentId, path, index, module } of all) {
