@@ -1,0 +1,9 @@
+import { AuthSessions, Sessions } from 'latchkey'
+import { chooseStore } from '../../shared/store.js'
+
+const { store, label } = await chooseStore()
+// Cookies are Secure by default; plain http://127.0.0.1 outside production needs them without.
+const cookie = { secure: process.env.NODE_ENV === 'production' }
+export const sessions = new Sessions({ store, cookie })
+export const auth = new AuthSessions({ store, cookie })
+console.log(`latchkey sessions in ${label}`)
