@@ -18,6 +18,7 @@ import { fetchHandler } from './apps/fetch.js'
 import { h3 } from './apps/h3.js'
 import { hono } from './apps/hono.js'
 import { koaFramework } from './apps/koa.js'
+import { sveltekit } from './apps/sveltekit.js'
 import { OutageStore } from './outage-store.js'
 import {
   APP_COOKIE,
@@ -37,6 +38,7 @@ const frameworks: Framework[] = [
   koaFramework('koa 3', koa3),
   fetchHandler,
   h3,
+  sveltekit,
 ]
 
 const NEW_COOKIE =
