@@ -44,7 +44,9 @@ interface MatrixApp {
 const APP_DIR = fileURLToPath(new URL('../sveltekit-app/', import.meta.url))
 const CACHE = fileURLToPath(new URL('../../../node_modules/.cache/', import.meta.url))
 const KEY = Symbol.for('latchkey.matrix.sveltekit')
-const registry = ((globalThis as { [KEY]?: Map<string, MatrixApp> })[KEY] ??= new Map())
+const shared = globalThis as { [KEY]?: Map<string, MatrixApp> }
+shared[KEY] ??= new Map()
+const registry = shared[KEY]
 
 interface Built {
   Server: new (
