@@ -28,23 +28,32 @@ import {
   guardedRoute,
   guardedRoutes,
   jsonRoutes,
+  type RunningApp,
   STREAM_CHUNKS,
   VIA,
 } from '../routes.js'
 
 type Route = (event: RequestEvent) => Response | Promise<Response>
 
+/** A page of the built app, `/page/<name>`: its load and its default form action. */
+export interface KitPage {
+  load?: (event: RequestEvent) => unknown
+  action?: (event: RequestEvent) => unknown
+}
+
 /** What one started app gives the built app (test/adapters/sveltekit-app/src/matrix.js). */
-interface MatrixApp {
+export interface KitApp {
   handle: Handle
   handleError: HandleServerError
+  /** `+server.js` routes, `/<name>`. */
   routes: Map<string, Route>
+  pages?: Map<string, KitPage>
 }
 
 const APP_DIR = fileURLToPath(new URL('../sveltekit-app/', import.meta.url))
 const CACHE = fileURLToPath(new URL('../../../node_modules/.cache/', import.meta.url))
 const KEY = Symbol.for('latchkey.matrix.sveltekit')
-const shared = globalThis as { [KEY]?: Map<string, MatrixApp> }
+const shared = globalThis as { [KEY]?: Map<string, KitApp> }
 shared[KEY] ??= new Map()
 const registry = shared[KEY]
 
@@ -98,31 +107,35 @@ const sessions = (event: RequestEvent): AppRequest => ({
  */
 export const sveltekit: Framework = {
   name: 'SvelteKit 2',
-  async start(manager, auth) {
-    const { Server, manifest } = await build()
-    const kit = new Server(manifest)
-    await kit.init({ env: process.env as Record<string, string> })
-    const server = createServer(async (req, res) => {
-      const request = await getRequest({ request: req, base: `http://${req.headers.host}` })
-      const response = await kit.respond(request, { getClientAddress: () => '127.0.0.1' })
-      await setResponse(res, response)
-    })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    const app = await served(server)
-    const host = new URL(app.url).host
-    registry.set(host, {
+  start: (manager, auth) =>
+    startKitApp({
       handle: latchkey(manager, auth),
       handleError: handleSessionError,
       routes: routesOf(auth),
-    })
-    return {
-      url: app.url,
-      close: async () => {
-        registry.delete(host)
-        await app.close()
-      },
-    }
-  },
+    }),
+}
+
+/** Serves the built app on a free port, its hooks and routes those of `app`. */
+export async function startKitApp(app: KitApp): Promise<RunningApp> {
+  const { Server, manifest } = await build()
+  const kit = new Server(manifest)
+  await kit.init({ env: process.env as Record<string, string> })
+  const server = createServer(async (req, res) => {
+    const request = await getRequest({ request: req, base: `http://${req.headers.host}` })
+    const response = await kit.respond(request, { getClientAddress: () => '127.0.0.1' })
+    await setResponse(res, response)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const running = await served(server)
+  const host = new URL(running.url).host
+  registry.set(host, app)
+  return {
+    url: running.url,
+    close: async () => {
+      registry.delete(host)
+      await running.close()
+    },
+  }
 }
 
 function routesOf(auth: Parameters<typeof loginRequired>[0]): Map<string, Route> {

@@ -1,6 +1,6 @@
-// Each app the matrix starts is one (handle, handleError, routes) of the test's, made with
-// latchkey's src/ there, found by the host the request came to: the built app holds no
-// latchkey copy of its own, so its sessions and errors are the test's classes.
+// Each app a test starts is one (handle, handleError, routes, pages) of the test's, made
+// with latchkey's src/ there, found by the host the request came to: the built app holds
+// no latchkey copy of its own, so its sessions and errors are the test's classes.
 const apps = () => globalThis[Symbol.for('latchkey.matrix.sveltekit')] ?? new Map()
 
 /** @param {import('@sveltejs/kit').RequestEvent} event */
@@ -10,7 +10,7 @@ export function matrixApp(event) {
   return app
 }
 
-/** Whether a matrix app serves `/<name>`. */
+/** Whether an app serves `/<name>` or `/page/<name>`. */
 export function isRoute(name) {
-  return [...apps().values()].some((app) => app.routes.has(name))
+  return [...apps().values()].some((app) => app.routes.has(name) || app.pages?.has(name))
 }
