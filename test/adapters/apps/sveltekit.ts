@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -12,7 +14,6 @@ import {
   redirect,
 } from '@sveltejs/kit'
 import { getRequest, setResponse } from '@sveltejs/kit/node'
-import { afterAll } from 'vitest'
 import {
   handleSessionError,
   latchkey,
@@ -69,18 +70,26 @@ interface Built {
 
 let built: Promise<Built> | undefined
 
-/** `vite build` of the matrix app, once per test file, into a temporary directory. */
+/**
+ * `vite build` of the app, at most once per version of its sources and of the
+ * framework packages: into a temporary directory, then renamed to the one
+ * named by their hash, which later runs (and test files running alongside) reuse.
+ */
 function build(): Promise<Built> {
   built ??= (async () => {
-    // Inside the repository, so that the output's imports of SvelteKit's dependencies resolve.
-    await mkdir(CACHE, { recursive: true })
-    const out = await mkdtemp(join(CACHE, 'latchkey-sveltekit-'))
-    afterAll(() => rm(out, { recursive: true, force: true }))
-    const vite = fileURLToPath(new URL('../../../node_modules/vite/bin/vite.js', import.meta.url))
-    await promisify(execFile)(process.execPath, [vite, 'build'], {
-      cwd: APP_DIR,
-      env: { ...process.env, LATCHKEY_KIT_OUT: out },
-    })
+    const out = join(CACHE, `latchkey-sveltekit-${await sourcesHash()}`)
+    if (!existsSync(`${out}/output/server/manifest.js`)) {
+      // Inside the repository, so that the output's imports of SvelteKit's dependencies resolve.
+      await mkdir(CACHE, { recursive: true })
+      const fresh = await mkdtemp(join(CACHE, 'latchkey-sveltekit-build-'))
+      const vite = fileURLToPath(new URL('../../../node_modules/vite/bin/vite.js', import.meta.url))
+      await promisify(execFile)(process.execPath, [vite, 'build'], {
+        cwd: APP_DIR,
+        env: { ...process.env, LATCHKEY_KIT_OUT: fresh },
+      })
+      // Another test file may have finished the same build first: then its copy is used.
+      await rename(fresh, out).catch(() => rm(fresh, { recursive: true, force: true }))
+    }
     const server = `${out}/output/server`
     const [{ Server }, { manifest }] = await Promise.all([
       import(pathToFileURL(`${server}/index.js`).href),
@@ -89,6 +98,20 @@ function build(): Promise<Built> {
     return { Server, manifest }
   })()
   return built
+}
+
+async function sourcesHash(): Promise<string> {
+  const hash = createHash('sha256')
+  const files = (await readdir(APP_DIR, { recursive: true })).sort()
+  for (const file of files) {
+    const path = join(APP_DIR, file)
+    if ((await stat(path)).isFile()) hash.update(`${file}\0`).update(await readFile(path))
+  }
+  for (const name of ['@sveltejs/kit', '@sveltejs/vite-plugin-svelte', 'svelte', 'vite']) {
+    const manifest = new URL(`../../../node_modules/${name}/package.json`, import.meta.url)
+    hash.update(`${name}@${JSON.parse(await readFile(manifest, 'utf8')).version}\0`)
+  }
+  return hash.digest('hex').slice(0, 16)
 }
 
 const session = (event: RequestEvent) =>
