@@ -79,6 +79,10 @@ const pages = new Map<string, KitPage>([
   ['guarded', { load: guardedLoad(loginRequired(auth, { redirectTo: '/login' })) }],
   ['guarded-401', { load: guardedLoad(loginRequired(auth)) }],
   [
+    'guarded-404',
+    { load: guardedLoad(loginRequired(auth, { onUnauthenticated: () => error(404, 'Not here') })) },
+  ],
+  [
     'streamed',
     {
       load: async (event) => {
@@ -106,6 +110,7 @@ function guardedLoad(guard: ReturnType<typeof loginRequired>) {
 
 let app: RunningApp
 let twoHooks: RunningApp
+let noHook: RunningApp
 
 beforeAll(async () => {
   app = await startKitApp({
@@ -120,11 +125,18 @@ beforeAll(async () => {
     routes,
     pages,
   })
+  noHook = await startKitApp({
+    handle: ({ event, resolve }) => resolve(event),
+    handleError: () => {},
+    routes,
+    pages,
+  })
 })
 
 afterAll(async () => {
   await app?.close()
   await twoHooks?.close()
+  await noHook?.close()
 })
 
 const form = (jar: CookieJar, url: string) =>
@@ -190,6 +202,18 @@ describe('SvelteKit 2 pages and actions', () => {
     const allowed = await jar.fetch(`${app.url}/page/guarded-401`)
     expect(allowed.status).toBe(200)
     expect(allowed.body).toContain('<p id="data">{"user":"ada"}</p>')
+  })
+
+  it('the guard answers what onUnauthenticated throws', async () => {
+    const reply = await new CookieJar().fetch(`${app.url}/page/guarded-404`)
+    expect(reply.status).toBe(404)
+    expect(reply.body).toContain('Not here')
+  })
+
+  it('the guard without the latchkey hook fails (500), never lets the request through', async () => {
+    const reply = await new CookieJar().fetch(`${noHook.url}/page/guarded-401`)
+    expect(reply.status).toBe(500)
+    expect(reply.body).not.toContain('"user"')
   })
 
   it('sessions.of(event.request) is event.locals.session', async () => {

@@ -77,7 +77,7 @@ const escaped = new WeakMap<Request, SessionError>()
 export function latchkey(...managers: AnySessions[]): Handle {
   checkManagers(managers)
   return async ({ event, resolve }) => {
-    const locals = event.locals as Record<string, unknown>
+    const locals = event.locals as unknown as Record<string, unknown>
     const existing = ofRequest.get(event.request)
     if (existing) {
       // A second latchkey() in the same sequence: the first one finishes these too.

@@ -49,7 +49,10 @@ export function loginRequired(
 ): (event: RequestEvent) => Promise<void> {
   const { guard, onUnauthenticated, name } = prepareGuard(auth, options, '(event) => unknown')
   return async (event) => {
-    const session = requireAuthSession((event.locals as Record<string, unknown>)[name], name)
+    const session = requireAuthSession(
+      (event.locals as unknown as Record<string, unknown>)[name],
+      name,
+    )
     const { url, request } = event
     const denial = await checkLogin(
       session,

@@ -115,10 +115,10 @@ async function sourcesHash(): Promise<string> {
 }
 
 const session = (event: RequestEvent) =>
-  (event.locals as Record<string, unknown>).session as AppSession
+  (event.locals as unknown as Record<string, unknown>).session as AppSession
 const sessions = (event: RequestEvent): AppRequest => ({
   session: session(event),
-  auth: (event.locals as Record<string, unknown>).authSession as AppAuth,
+  auth: (event.locals as unknown as Record<string, unknown>).authSession as AppAuth,
 })
 
 /**
