@@ -28,9 +28,10 @@ export interface LoginRequiredOptions extends GuardOptions {
  * guard is made.
  *
  * `redirect()` and `error()` are SvelteKit's, imported when a request is
- * denied: keep latchkey bundled with the app as `@sveltejs/kit` is (both in
- * `devDependencies` for adapter-node), or SvelteKit sees another copy's
- * classes and answers 500.
+ * denied. SvelteKit knows them by class: this entry's `svelte` export
+ * condition has Vite bundle latchkey with the app, so they are the app's own
+ * copy. Listed in `ssr.external`, latchkey would load another one, and a
+ * denial would answer 500.
  *
  * @throws {SessionConfigError} for invalid options.
  * @example
