@@ -5,10 +5,11 @@ import { latchkey as fastify } from '../../src/adapters/fastify/index.js'
 import { latchkey as h3, latchkeyNitro } from '../../src/adapters/h3/index.js'
 import { latchkey as hono } from '../../src/adapters/hono/index.js'
 import { latchkey as koa } from '../../src/adapters/koa/index.js'
+import { latchkey as sveltekit } from '../../src/adapters/sveltekit/index.js'
 import { Sessions } from '../../src/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
 
-const adapters = { express, fastify, h3, latchkeyNitro, hono, koa } as Record<
+const adapters = { express, fastify, h3, latchkeyNitro, hono, koa, sveltekit } as Record<
   string,
   (...managers: unknown[]) => unknown
 >

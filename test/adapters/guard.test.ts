@@ -10,6 +10,7 @@ import * as expressAdapter from '../../src/adapters/express/index.js'
 import * as h3Adapter from '../../src/adapters/h3/index.js'
 import * as honoAdapter from '../../src/adapters/hono/index.js'
 import * as koaAdapter from '../../src/adapters/koa/index.js'
+import * as sveltekitAdapter from '../../src/adapters/sveltekit/index.js'
 import { AuthSessions } from '../../src/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
 import { request, type Served, served } from '../support/http.js'
@@ -154,6 +155,7 @@ describe.each([
   ['h3', h3Adapter.loginRequired],
   ['hono', honoAdapter.loginRequired],
   ['koa', koaAdapter.loginRequired],
+  ['sveltekit', sveltekitAdapter.loginRequired],
 ] as Array<[string, (auth: unknown, options?: unknown) => unknown]>)(
   '%s loginRequired options',
   (_name, loginRequired) => {

@@ -19,6 +19,7 @@ import { h3 } from './apps/h3.js'
 import { hono } from './apps/hono.js'
 import { koaFramework } from './apps/koa.js'
 import { reactRouter } from './apps/react-router.js'
+import { sveltekit } from './apps/sveltekit.js'
 import { OutageStore } from './outage-store.js'
 import {
   APP_COOKIE,
@@ -39,6 +40,7 @@ const frameworks: Framework[] = [
   fetchHandler,
   h3,
   reactRouter,
+  sveltekit,
 ]
 
 const NEW_COOKIE =
