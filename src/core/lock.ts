@@ -18,6 +18,9 @@ function controlFields(record: SessionRecord | undefined): Partial<ControlFields
 
 /** Takes the lock for this request, or joins the one it holds (one more level). */
 export async function acquire(state: RequestState): Promise<void> {
+  // A lock being released has decided what it saves: joining it would lose what the joiner
+  // writes. Wait for the release (its failure is its holder's), then take the lock anew.
+  while (state.held?.saving) await state.held.saving.catch(() => {})
   if (state.held) {
     state.held.depth++
     return

@@ -129,7 +129,8 @@ export class Session<Data extends SessionData = SessionData> {
    * `lock.timeout` seconds, then re-reads the session from the primary store.
    * The returned handle saves (when changed) and unlocks when disposed or
    * released, also when the code using it throws. Calling `lock()` again in the
-   * same request joins the lock held.
+   * same request joins the lock held (its data, its one save); called while
+   * that lock is being released, it waits for the release and locks anew.
    *
    * @throws {SessionLockTimeoutError} when the wait exceeds `lock.timeout` (503).
    * @example
