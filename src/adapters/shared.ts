@@ -57,6 +57,33 @@ export type Outcome =
   /** Send `answer` instead; `failure` is the error to report, when it is not a session error's own. */
   | { answer: ErrorAnswer; failure: unknown }
 
+/** What running a handler came to, with the cookies of the sessions finished after it. */
+export type Settled<T> = { cookies: string[] } & (
+  | { threw: false; value: T }
+  | { threw: true; error: unknown }
+)
+
+/**
+ * Runs `fn`, then finishes the request's sessions, also when `fn` threw, so
+ * that no lock stays held. Rejects with the failure to finish (a save that
+ * failed); what `fn` threw is in the result, for the adapter to answer.
+ */
+export async function runThenFinish<T>(
+  sessions: RequestSessions,
+  fn: () => T,
+): Promise<Settled<Awaited<T>>> {
+  let settled: { threw: false; value: Awaited<T> } | { threw: true; error: unknown }
+  try {
+    settled = { threw: false, value: await fn() }
+  } catch (error) {
+    settled = { threw: true, error }
+  }
+  const finished = sessions.finish()
+  // Most requests need no I/O to finish: no promise to wait for then.
+  const cookies = Array.isArray(finished) ? finished : await finished
+  return { ...settled, cookies }
+}
+
 /**
  * Runs the rest of a request's chain (`next`), then finishes its sessions,
  * also when the chain threw, so that no lock stays held. Gives the cookies to
@@ -68,25 +95,15 @@ export async function finishAfter(
   sessions: RequestSessions,
   next: () => Promise<unknown>,
 ): Promise<Outcome> {
-  let escaped: unknown
-  let threw = false
+  let settled: Settled<unknown>
   try {
-    await next()
-  } catch (error) {
-    escaped = error
-    threw = true
-  }
-  let cookies: string[]
-  try {
-    const finished = sessions.finish()
-    // Most requests need no I/O to finish: no promise to wait for then.
-    cookies = Array.isArray(finished) ? finished : await finished
+    settled = await runThenFinish(sessions, next)
   } catch (error) {
     return { answer: errorResponse(error), failure: isSessionError(error) ? undefined : error }
   }
-  if (!threw) return { cookies }
-  if (!isSessionError(escaped)) throw escaped
-  return { answer: errorResponse(escaped), failure: undefined }
+  if (!settled.threw) return { cookies: settled.cookies }
+  if (!isSessionError(settled.error)) throw settled.error
+  return { answer: errorResponse(settled.error), failure: undefined }
 }
 
 /** What every framework's `loginRequired` works from, checked when the route is defined. */

@@ -1,6 +1,6 @@
 import { SessionUsageError } from '../../core/errors.js'
 import { openSessions } from '../fetch/index.js'
-import type { AnySessions } from '../shared.js'
+import { type AnySessions, runThenFinish } from '../shared.js'
 import { nextHeaders, setCookies } from './next-headers.js'
 
 /**
@@ -32,24 +32,15 @@ export async function withSession<S extends AnySessions, R>(
   fn: (session: ReturnType<S['open']>) => R | Promise<R>,
 ): Promise<Awaited<R>> {
   const web = openSessions(await (await nextHeaders()).headers(), manager)
-  let result: Awaited<R> | undefined
-  let escaped: unknown
-  let threw = false
+  const settled = await runThenFinish(web, () => fn(web.get(manager) as ReturnType<S['open']>))
   try {
-    result = await fn(web.get(manager) as ReturnType<S['open']>)
-  } catch (error) {
-    escaped = error
-    threw = true
-  }
-  const cookies = await web.finish()
-  try {
-    await setCookies(cookies)
+    await setCookies(settled.cookies)
   } catch (error) {
     throw new SessionUsageError(
       'withSession() could not set the session cookie: Next.js sets cookies only in Server Actions and Route Handlers. In a Server Component, read with readSession().',
       { cause: error },
     )
   }
-  if (threw) throw escaped
-  return result as Awaited<R>
+  if (settled.threw) throw settled.error
+  return settled.value
 }

@@ -7,7 +7,13 @@
  */
 import { findSessionError, isSessionError, SessionConfigError } from '../../core/errors.js'
 import { openSessions } from '../fetch/index.js'
-import { type AnySessions, checkManagers, errorResponse } from '../shared.js'
+import {
+  type AnySessions,
+  checkManagers,
+  errorResponse,
+  runThenFinish,
+  type Settled,
+} from '../shared.js'
 import { withResultCookies } from './results.js'
 
 export type { DataWithInit } from './results.js'
@@ -54,28 +60,19 @@ export function withSessions<Args extends DataFunctionArgs, Result>(
   return async (args): Promise<Awaited<Result>> => {
     const request = ownRequest(args.request)
     const sessions = openSessions(request, list)
-    let result: unknown
-    let thrown: unknown
-    let threw = false
+    let settled: Settled<unknown>
     try {
-      result = await fn(request === args.request ? args : { ...args, request })
-    } catch (error) {
-      thrown = error
-      threw = true
-    }
-    let cookies: string[]
-    try {
-      const finished = sessions.finish()
-      // Most loaders need no I/O to finish: no promise to wait for then.
-      cookies = Array.isArray(finished) ? finished : await finished
+      settled = await runThenFinish(sessions, () =>
+        fn(request === args.request ? args : { ...args, request }),
+      )
     } catch (error) {
       if (!isSessionError(error)) console.error('latchkey: saving the session failed', error)
       throw errorAsResponse(error)
     }
-    if (!threw) return withResultCookies(result, cookies) as Awaited<Result>
-    const sessionError = findSessionError(thrown)
+    if (!settled.threw) return withResultCookies(settled.value, settled.cookies) as Awaited<Result>
+    const sessionError = findSessionError(settled.error)
     if (sessionError) throw errorAsResponse(sessionError)
-    throw withResultCookies(thrown, cookies, true)
+    throw withResultCookies(settled.error, settled.cookies, true)
   }
 }
 
