@@ -96,6 +96,19 @@ export const VIA = { redirect: 'redirect', stream: 'stream', end: 'end', appCook
 /** The body of /stream, sent in chunks. */
 export const STREAM_CHUNKS = ['one,', 'two,', 'three']
 
+/** A Web `Response` streaming {@link STREAM_CHUNKS}, one pull at a time. */
+export function streamedResponse(): Response {
+  const chunks = [...STREAM_CHUNKS]
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const chunk = chunks.shift()
+      if (chunk === undefined) controller.close()
+      else controller.enqueue(new TextEncoder().encode(chunk))
+    },
+  })
+  return new Response(body, { headers: { 'content-type': 'text/plain' } })
+}
+
 /** The cookie an app sets itself on /app-cookie, which the session's must not replace. */
 export const APP_COOKIE = 'app=1; Path=/'
 

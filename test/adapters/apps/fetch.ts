@@ -18,7 +18,7 @@ import {
   guardedRoute,
   guardedRoutes,
   jsonRoutes,
-  STREAM_CHUNKS,
+  streamedResponse,
   VIA,
 } from '../routes.js'
 
@@ -79,15 +79,7 @@ function routesOf(
   })
   routes.set('/stream', async (request) => {
     await session(request).set('via', VIA.stream)
-    const chunks = [...STREAM_CHUNKS]
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        const chunk = chunks.shift()
-        if (chunk === undefined) controller.close()
-        else controller.enqueue(new TextEncoder().encode(chunk))
-      },
-    })
-    return new Response(body, { headers: { 'content-type': 'text/plain' } })
+    return streamedResponse()
   })
   routes.set('/end', async (request) => {
     await session(request).set('via', VIA.end)

@@ -30,7 +30,7 @@ import {
   guardedRoutes,
   jsonRoutes,
   type RunningApp,
-  STREAM_CHUNKS,
+  streamedResponse,
   VIA,
 } from '../routes.js'
 
@@ -187,15 +187,7 @@ function routesOf(auth: Parameters<typeof loginRequired>[0]): Map<string, Route>
   })
   routes.set('stream', async (event) => {
     await session(event).set('via', VIA.stream)
-    const chunks = [...STREAM_CHUNKS]
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        const chunk = chunks.shift()
-        if (chunk === undefined) controller.close()
-        else controller.enqueue(new TextEncoder().encode(chunk))
-      },
-    })
-    return new Response(body, { headers: { 'content-type': 'text/plain' } })
+    return streamedResponse()
   })
   routes.set('end', async (event) => {
     await session(event).set('via', VIA.end)
