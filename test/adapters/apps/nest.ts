@@ -42,7 +42,8 @@ type Handler = (...args: never[]) => unknown
 /**
  * A controller written as a Nest user writes one, its decorators applied as
  * calls: the routes come from the shared tables, and the tests are compiled
- * without `experimentalDecorators` (test/nest compiles decorator syntax).
+ * without `experimentalDecorators` (the decorator syntax of docs/frameworks.md
+ * is type-checked by test/docs, `project=nest`).
  */
 class Routes {
   readonly #proto: Record<string, unknown>
