@@ -277,7 +277,10 @@ const NEST_PROJECT: ts.CompilerOptions = {
   emitDecoratorMetadata: true,
 }
 
-const PROJECTS: Record<string, ts.CompilerOptions> = { next: NEXT_PROJECT, nest: NEST_PROJECT }
+export const PROJECTS: Record<string, ts.CompilerOptions> = {
+  next: NEXT_PROJECT,
+  nest: NEST_PROJECT,
+}
 
 /**
  * Type-checks every block; returns each block's errors as `doc.md:line: message`.
