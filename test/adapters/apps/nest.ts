@@ -33,7 +33,7 @@ import {
   VIA,
 } from '../routes.js'
 
-type Platform = 'express' | 'fastify'
+export type Platform = 'express' | 'fastify'
 type Request = { url: string; authSession: AppAuth }
 /** Express's `res` or Fastify's `reply`, as `@Res()` gives it. */
 type Response = ServerResponse & { json(body: unknown): void } & FastifyReply
@@ -45,7 +45,7 @@ type Handler = (...args: never[]) => unknown
  * without `experimentalDecorators` (the decorator syntax of docs/frameworks.md
  * is type-checked by test/docs, `project=nest`).
  */
-class Routes {
+export class Routes {
   readonly #proto: Record<string, unknown>
 
   constructor(readonly controller: new () => object) {
@@ -57,14 +57,16 @@ class Routes {
     handler: Handler,
     params: ParameterDecorator[],
     decorators: MethodDecorator[] = [],
+    verb: (path: string) => MethodDecorator = Get,
   ): void {
     const key = `route${Object.keys(this.#proto).length}`
-    this.#proto[key] = handler
+    // A function of its own: Nest keeps a route's metadata on the handler function.
+    this.#proto[key] = (...args: never[]) => handler(...args)
     const descriptor = Object.getOwnPropertyDescriptor(this.#proto, key) as PropertyDescriptor
     params.forEach((param, index) => {
       param(this.#proto, key, index)
     })
-    for (const decorate of [Get(path), ...decorators]) decorate(this.#proto, key, descriptor)
+    for (const decorate of [verb(path), ...decorators]) decorate(this.#proto, key, descriptor)
   }
 }
 
@@ -141,20 +143,36 @@ function controller(platform: Platform, auth: AnySessions): new () => object {
   return routes.controller
 }
 
-async function create(platform: Platform, managers: AnySessions[]): Promise<INestApplication> {
-  const [, auth] = managers
-  class MatrixModule {}
-  Module({ controllers: [controller(platform, auth as AnySessions)] })(MatrixModule)
+/**
+ * A Nest app of one controller on `platform`, latchkey registered as
+ * docs/frameworks.md shows, with `SessionErrorFilter`; not yet listening.
+ */
+export async function createNestApp(
+  platform: Platform,
+  controller: new () => object,
+  managers: AnySessions[],
+): Promise<INestApplication> {
+  class AppModule {}
+  Module({ controllers: [controller] })(AppModule)
+  const app = await create(platform, AppModule, managers)
+  // biome-ignore lint/correctness/useHookAtTopLevel: Nest's method, not a React hook
+  app.useGlobalFilters(new SessionErrorFilter())
+  return app
+}
+
+async function create(
+  platform: Platform,
+  module: new () => object,
+  managers: AnySessions[],
+): Promise<INestApplication> {
   if (platform === 'express') {
-    const app = await NestFactory.create<NestExpressApplication>(
-      MatrixModule,
-      new ExpressAdapter(),
-      { logger: false },
-    )
+    const app = await NestFactory.create<NestExpressApplication>(module, new ExpressAdapter(), {
+      logger: false,
+    })
     app.use(latchkeyExpress(...managers))
     return app
   }
-  const app = await NestFactory.create<NestFastifyApplication>(MatrixModule, new FastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter(), {
     logger: false,
   })
   await app.register(latchkeyFastify(...managers))
@@ -166,9 +184,7 @@ export function nestFramework(platform: Platform): Framework {
   return {
     name: `nest 12 (${platform})`,
     async start(manager, auth) {
-      const app = await create(platform, [manager, auth])
-      // biome-ignore lint/correctness/useHookAtTopLevel: Nest's method, not a React hook
-      app.useGlobalFilters(new SessionErrorFilter())
+      const app = await createNestApp(platform, controller(platform, auth), [manager, auth])
       await app.listen(0, '127.0.0.1')
       const { port } = app.getHttpServer().address() as AddressInfo
       return { url: `http://127.0.0.1:${port}`, close: () => app.close() }
