@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import {
   Controller,
+  type ExceptionFilter,
   Get,
   type INestApplication,
   Module,
@@ -145,18 +146,20 @@ function controller(platform: Platform, auth: AnySessions): new () => object {
 
 /**
  * A Nest app of one controller on `platform`, latchkey registered as
- * docs/frameworks.md shows, with `SessionErrorFilter`; not yet listening.
+ * docs/frameworks.md shows, with `filters` (`SessionErrorFilter`) as global
+ * filters; not yet listening.
  */
 export async function createNestApp(
   platform: Platform,
   controller: new () => object,
   managers: AnySessions[],
+  filters: ExceptionFilter[] = [new SessionErrorFilter()],
 ): Promise<INestApplication> {
   class AppModule {}
   Module({ controllers: [controller] })(AppModule)
   const app = await create(platform, AppModule, managers)
   // biome-ignore lint/correctness/useHookAtTopLevel: Nest's method, not a React hook
-  app.useGlobalFilters(new SessionErrorFilter())
+  app.useGlobalFilters(...filters)
   return app
 }
 
