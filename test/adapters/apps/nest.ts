@@ -44,7 +44,7 @@ type Handler = (...args: never[]) => unknown
  * A controller written as a Nest user writes one, its decorators applied as
  * calls: the routes come from the shared tables, and the tests are compiled
  * without `experimentalDecorators` (the decorator syntax of docs/frameworks.md
- * is type-checked by test/docs, `project=nest`).
+ * is type-checked by test/docs, `project=nest`, and run by test/nest).
  */
 export class Routes {
   readonly #proto: Record<string, unknown>
