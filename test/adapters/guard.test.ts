@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import { createServer } from 'node:http'
 import { serve } from '@hono/node-server'
+import { Controller, NotFoundException, Options, UseGuards } from '@nestjs/common'
 import express from 'express'
 import * as h3 from 'h3'
 import { Hono } from 'hono'
@@ -10,12 +11,14 @@ import * as expressAdapter from '../../src/adapters/express/index.js'
 import * as h3Adapter from '../../src/adapters/h3/index.js'
 import * as honoAdapter from '../../src/adapters/hono/index.js'
 import * as koaAdapter from '../../src/adapters/koa/index.js'
+import * as nestAdapter from '../../src/adapters/nest/index.js'
 import * as sveltekitAdapter from '../../src/adapters/sveltekit/index.js'
 import { AuthSessions } from '../../src/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
 import { request, type Served, served } from '../support/http.js'
+import { createNestApp, type Platform, Routes } from './apps/nest.js'
 
-type Start = (auth: AuthSessions) => Server
+type Start = (auth: AuthSessions) => Server | Promise<Server>
 
 /**
  * Each app: /custom answers 404 through onUnauthenticated, /silent has an
@@ -111,6 +114,35 @@ const apps: Record<string, Start> = {
     })
     return app.listen(0, '127.0.0.1')
   },
+  'nest (express)': nestApp('express'),
+  'nest (fastify)': nestApp('fastify'),
+}
+
+/** On Nest, /bare is guarded by a manager that latchkey() was not given. */
+function nestApp(platform: Platform): Start {
+  return async (auth) => {
+    const { loginRequired } = nestAdapter
+    const unregistered = new AuthSessions({
+      store: new MemoryStore(),
+      name: 'otherAuth',
+      cookie: { name: 'OTHER' },
+    })
+    const routes = new Routes(class GuardController {})
+    const ok = () => ({ ok: true })
+    const guard = (...args: Parameters<typeof loginRequired>) => [UseGuards(loginRequired(...args))]
+    const notFound = () => {
+      throw new NotFoundException({ nope: 1 })
+    }
+    routes.add('/custom', ok, [], guard(auth, { onUnauthenticated: notFound }))
+    routes.add('/silent', ok, [], guard(auth, { onUnauthenticated: () => undefined }))
+    routes.add('/bare', ok, [], guard(unregistered))
+    routes.add('/strict', ok, [], guard(auth, { exemptMethods: [] }), Options)
+    routes.add('/lenient', ok, [], guard(auth), Options)
+    Controller()(routes.controller)
+    const app = await createNestApp(platform, routes.controller, [auth])
+    await app.listen(0, '127.0.0.1')
+    return app.getHttpServer()
+  }
 }
 
 describe.each(Object.entries(apps))('%s loginRequired', (_name, start) => {
@@ -118,7 +150,7 @@ describe.each(Object.entries(apps))('%s loginRequired', (_name, start) => {
   let server: Served
   let base = ''
   beforeAll(async () => {
-    server = await served(start(auth))
+    server = await served(await start(auth))
     base = server.url
   })
   afterAll(async () => {
@@ -155,6 +187,7 @@ describe.each([
   ['h3', h3Adapter.loginRequired],
   ['hono', honoAdapter.loginRequired],
   ['koa', koaAdapter.loginRequired],
+  ['nest', nestAdapter.loginRequired],
   ['sveltekit', sveltekitAdapter.loginRequired],
 ] as Array<[string, (auth: unknown, options?: unknown) => unknown]>)(
   '%s loginRequired options',

@@ -18,6 +18,7 @@ import { fetchHandler } from './apps/fetch.js'
 import { h3 } from './apps/h3.js'
 import { hono } from './apps/hono.js'
 import { koaFramework } from './apps/koa.js'
+import { nestFramework } from './apps/nest.js'
 import { reactRouter } from './apps/react-router.js'
 import { sveltekit } from './apps/sveltekit.js'
 import { OutageStore } from './outage-store.js'
@@ -41,6 +42,8 @@ const frameworks: Framework[] = [
   h3,
   reactRouter,
   sveltekit,
+  nestFramework('express'),
+  nestFramework('fastify'),
 ]
 
 const NEW_COOKIE =

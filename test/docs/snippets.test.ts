@@ -20,7 +20,9 @@
 //
 // Also: `as=FILE` names the block's file (other blocks import it, e.g.
 // `./login.js`), `in=DIR` places it as if in that directory of the repository
-// (its relative imports resolve there). Values may be bare, "quoted" or 'quoted'.
+// (its relative imports resolve there), `project=next` / `project=nest` adds the
+// compiler options of such a project (Nest's: experimentalDecorators and
+// emitDecoratorMetadata). Values may be bare, "quoted" or 'quoted'.
 // An unmarked block fails. Blocks with the same `declare module 'latchkey'`
 // blocks (their own and their context's) share one program; JavaScript blocks are
 // checked as `// @ts-check` checks them, implicit any allowed.

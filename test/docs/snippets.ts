@@ -271,6 +271,17 @@ const NEXT_PROJECT: ts.CompilerOptions = {
   jsx: ts.JsxEmit.Preserve,
 }
 
+/** The options of `project=nest` blocks: the decorators of Nest's own tsconfig. */
+const NEST_PROJECT: ts.CompilerOptions = {
+  experimentalDecorators: true,
+  emitDecoratorMetadata: true,
+}
+
+export const PROJECTS: Record<string, ts.CompilerOptions> = {
+  next: NEXT_PROJECT,
+  nest: NEST_PROJECT,
+}
+
 /**
  * Type-checks every block; returns each block's errors as `doc.md:line: message`.
  * Blocks are grouped by their `declare module 'latchkey'` augmentations (which are
@@ -303,10 +314,11 @@ export async function typecheck(
   let previous: ts.Program | undefined
   for (const [key, group] of groups) {
     const [language, project] = key.split(/[ \n]/)
+    if (project && !PROJECTS[project]) throw new Error(`no snippet project=${project}`)
     const options = {
       ...COMPILER_OPTIONS,
       ...(language === 'js' ? { noImplicitAny: false } : {}),
-      ...(project === 'next' ? NEXT_PROJECT : {}),
+      ...(project ? PROJECTS[project] : {}),
     }
     const files = new Map(group.map((block) => [workspace.path(block), block]))
     const program: ts.Program = ts.createProgram({

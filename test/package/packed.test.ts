@@ -48,6 +48,9 @@ beforeAll(async () => {
   tarball = join(dir, report.filename)
   packed = report.files.map((file) => file.path)
   await mkdir(installed, { recursive: true })
+  // The consumer's own package scope: without it, TypeScript resolves `latchkey` from the
+  // types tests to the repository's package.json (a self-reference), that is to its dist/.
+  await writeFile(join(consumer, 'package.json'), '{ "private": true, "type": "module" }\n')
   await run('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1'])
   const manifest = JSON.parse(await readFile(join(staged, 'package.json'), 'utf8'))
   entries = Object.keys(manifest.exports as Record<string, unknown>)
@@ -96,6 +99,8 @@ process.stdout.write(JSON.stringify(loaded))
       expect.arrayContaining(['checkLogin', 'resolveGuard', 'RequestSessions', 'finishAfter']),
     )
     expect(loaded['./fastify']).toEqual(['latchkey', 'loginRequired'])
+    // @nestjs/common is imported at load: a Nest app has it, and require() of it works too.
+    expect(loaded['./nest']).toEqual(['SessionErrorFilter', 'loginRequired'])
   })
 
   it('passes publint', async () => {
