@@ -9,6 +9,8 @@ export default defineNuxtConfig({
   compatibilityDate: '2026-01-01',
   devtools: { enabled: false },
   telemetry: false,
+  // The app has no CSS to minify, and cssnano is not installed: Nuxt would warn on every build.
+  postcss: { plugins: { cssnano: false } },
   nitro: {
     preset: 'node-server',
     // server/utils/sessions.js awaits the store at the top level; Nitro's default target (es2019) has no top-level await.

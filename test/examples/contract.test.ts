@@ -118,6 +118,19 @@ function contract(bases: () => string[]): void {
   })
 }
 
+/** The Nuxt example's page reads the session while Nuxt renders it on the server. */
+function nuxtPage(bases: () => string[]): void {
+  it('renders the session count in the server-rendered page', async () => {
+    const jar = new CookieJar()
+    const [here, there = here] = bases()
+    for (let i = 0; i < 3; i++) await jar.fetch(`${here}/inc`, { method: 'POST' })
+    const page = await jar.fetch(`${there}/`)
+    expect(page.status).toBe(200)
+    expect(page.body).toContain('n = <output>3</output>')
+    expect((await new CookieJar().fetch(`${there}/`)).body).toContain('n = <output>0</output>')
+  })
+}
+
 beforeAll(() => {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
     cwd: ROOT,
@@ -138,8 +151,9 @@ describe.each(EXAMPLES)('examples/%s', (name) => {
     }, 90_000)
     afterAll(() => server?.stop())
     contract(() => [server.base])
-    // The one example with pages of its own (the demo has its own browser test).
+    // The examples with pages of their own (the demo has its own browser test).
     if (name === 'next') nextInTheBrowser(() => server.base)
+    if (name === 'nuxt') nuxtPage(() => [server.base])
   })
 
   describe('two processes on one SQLite file', () => {
@@ -158,5 +172,6 @@ describe.each(EXAMPLES)('examples/%s', (name) => {
       await removeDir()
     })
     contract(() => servers.map((server) => server.base))
+    if (name === 'nuxt') nuxtPage(() => servers.map((server) => server.base))
   })
 })
