@@ -28,10 +28,25 @@ interface Started {
 }
 
 /** Starts `npm run example -- <name>` as built already; resolves once it prints its URL. */
-async function start(name: string, env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['scripts/example.js', name], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', PORT: '0', LATCHKEY_EXAMPLE_BUILT: '1', ...env },
+function start(name: string, env: Record<string, string>): Promise<Started> {
+  return listen(name, ['scripts/example.js', name], ROOT, {
+    NODE_ENV: 'test',
+    PORT: '0',
+    LATCHKEY_EXAMPLE_BUILT: '1',
+    ...env,
+  })
+}
+
+/** Runs `node ...args` in `cwd`; resolves once it prints its URL. */
+async function listen(
+  name: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<Started> {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -131,6 +146,38 @@ function nuxtPage(bases: () => string[]): void {
   })
 }
 
+/**
+ * The Nuxt example's `.output`, copied out of the repository, runs on its own: Nitro's trace
+ * put latchkey and the SQLite driver in `.output/server/node_modules`, and no `node_modules`
+ * above it can make up for one it missed.
+ */
+function nuxtOutputAlone(): void {
+  let server: Started | undefined
+  let dir = ''
+  beforeAll(async () => {
+    dir = await tempDir('latchkey-nuxt-output-')
+    const { cp } = await import('node:fs/promises')
+    await cp(`${ROOT}examples/nuxt/.output`, `${dir}/.output`, { recursive: true })
+    server = await listen('nuxt', ['.output/server/index.mjs'], dir, {
+      NITRO_HOST: '127.0.0.1',
+      NITRO_PORT: '0',
+      SQLITE_PATH: `${dir}/sessions.db`,
+    })
+  }, 90_000)
+  afterAll(async () => {
+    await server?.stop()
+    if (dir) await import('node:fs/promises').then((fs) => fs.rm(dir, { recursive: true }))
+  })
+
+  it('serves the contract from .output alone, on SQLite', async () => {
+    const base = (server as Started).base
+    const jar = new CookieJar()
+    expect((await jar.fetch(`${base}/inc`, { method: 'POST' })).json()).toEqual({ n: 1 })
+    expect((await jar.fetch(`${base}/inc`, { method: 'POST' })).json()).toEqual({ n: 2 })
+    expect(existsSync(`${dir}/sessions.db`)).toBe(true)
+  })
+}
+
 beforeAll(() => {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
     cwd: ROOT,
@@ -174,4 +221,6 @@ describe.each(EXAMPLES)('examples/%s', (name) => {
     contract(() => servers.map((server) => server.base))
     if (name === 'nuxt') nuxtPage(() => servers.map((server) => server.base))
   })
+
+  if (name === 'nuxt') describe('its .output copied out of the repository', nuxtOutputAlone)
 })
