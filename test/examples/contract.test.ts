@@ -4,7 +4,9 @@
  * it: built once (latchkey, then the framework's own production build where
  * the example has `build.js`), then probed over HTTP. Each runs once on its
  * default MemoryStore and twice at the same time on one SQLite file, where the
- * two processes share sessions and locks.
+ * two processes share sessions and locks. The examples with pages have them
+ * checked too (Next.js in Chromium, Nuxt's server-rendered count), and the Nuxt
+ * example's `.output` also runs copied out of the repository.
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
