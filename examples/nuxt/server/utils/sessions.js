@@ -6,6 +6,7 @@ import { chooseStore } from '../../../shared/store.js'
 
 const { store, label } = await chooseStore()
 // Cookies are Secure by default; plain http://127.0.0.1 outside production needs them without.
+// Nitro writes NODE_ENV into the build: a built server is production, `nuxi dev` is not.
 const cookie = { secure: process.env.NODE_ENV === 'production' }
 
 export const sessions = new Sessions({ store, cookie })
