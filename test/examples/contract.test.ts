@@ -4,7 +4,9 @@
  * it: built once (latchkey, then the framework's own production build where
  * the example has `build.js`), then probed over HTTP. Each runs once on its
  * default MemoryStore and twice at the same time on one SQLite file, where the
- * two processes share sessions and locks.
+ * two processes share sessions and locks. The examples with pages have them
+ * checked too (Next.js in Chromium, Nuxt's server-rendered count), and the Nuxt
+ * example's `.output` also runs copied out of the repository.
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
@@ -28,10 +30,25 @@ interface Started {
 }
 
 /** Starts `npm run example -- <name>` as built already; resolves once it prints its URL. */
-async function start(name: string, env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['scripts/example.js', name], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', PORT: '0', LATCHKEY_EXAMPLE_BUILT: '1', ...env },
+function start(name: string, env: Record<string, string>): Promise<Started> {
+  return listen(name, ['scripts/example.js', name], ROOT, {
+    NODE_ENV: 'test',
+    PORT: '0',
+    LATCHKEY_EXAMPLE_BUILT: '1',
+    ...env,
+  })
+}
+
+/** Runs `node ...args` in `cwd`; resolves once it prints its URL. */
+async function listen(
+  name: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<Started> {
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -118,6 +135,51 @@ function contract(bases: () => string[]): void {
   })
 }
 
+/** The Nuxt example's page reads the session while Nuxt renders it on the server. */
+function nuxtPage(bases: () => string[]): void {
+  it('renders the session count in the server-rendered page', async () => {
+    const jar = new CookieJar()
+    const [here, there = here] = bases()
+    for (let i = 0; i < 3; i++) await jar.fetch(`${here}/inc`, { method: 'POST' })
+    const page = await jar.fetch(`${there}/`)
+    expect(page.status).toBe(200)
+    expect(page.body).toContain('n = <output>3</output>')
+    expect((await new CookieJar().fetch(`${there}/`)).body).toContain('n = <output>0</output>')
+  })
+}
+
+/**
+ * The Nuxt example's `.output`, copied out of the repository, runs on its own: Nitro's trace
+ * put latchkey and the SQLite driver in `.output/server/node_modules`, and no `node_modules`
+ * above it can make up for one it missed.
+ */
+function nuxtOutputAlone(): void {
+  let server: Started | undefined
+  let dir = ''
+  beforeAll(async () => {
+    dir = await tempDir('latchkey-nuxt-output-')
+    const { cp } = await import('node:fs/promises')
+    await cp(`${ROOT}examples/nuxt/.output`, `${dir}/.output`, { recursive: true })
+    server = await listen('nuxt', ['.output/server/index.mjs'], dir, {
+      NITRO_HOST: '127.0.0.1',
+      NITRO_PORT: '0',
+      SQLITE_PATH: `${dir}/sessions.db`,
+    })
+  }, 90_000)
+  afterAll(async () => {
+    await server?.stop()
+    if (dir) await import('node:fs/promises').then((fs) => fs.rm(dir, { recursive: true }))
+  })
+
+  it('serves the contract from .output alone, on SQLite', async () => {
+    const base = (server as Started).base
+    const jar = new CookieJar()
+    expect((await jar.fetch(`${base}/inc`, { method: 'POST' })).json()).toEqual({ n: 1 })
+    expect((await jar.fetch(`${base}/inc`, { method: 'POST' })).json()).toEqual({ n: 2 })
+    expect(existsSync(`${dir}/sessions.db`)).toBe(true)
+  })
+}
+
 beforeAll(() => {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
     cwd: ROOT,
@@ -138,8 +200,9 @@ describe.each(EXAMPLES)('examples/%s', (name) => {
     }, 90_000)
     afterAll(() => server?.stop())
     contract(() => [server.base])
-    // The one example with pages of its own (the demo has its own browser test).
+    // The examples with pages of their own (the demo has its own browser test).
     if (name === 'next') nextInTheBrowser(() => server.base)
+    if (name === 'nuxt') nuxtPage(() => [server.base])
   })
 
   describe('two processes on one SQLite file', () => {
@@ -158,5 +221,8 @@ describe.each(EXAMPLES)('examples/%s', (name) => {
       await removeDir()
     })
     contract(() => servers.map((server) => server.base))
+    if (name === 'nuxt') nuxtPage(() => servers.map((server) => server.base))
   })
+
+  if (name === 'nuxt') describe('its .output copied out of the repository', nuxtOutputAlone)
 })
