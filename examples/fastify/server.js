@@ -1,9 +1,11 @@
-// latchkey on Fastify, on the example-app contract: `npm run example -- fastify`
+// latchkey on Fastify, on the example-app contract: `npm run example -- fastify`; it also serves
+// Prometheus metrics of its sessions' locks and store at GET /metrics (metrics.js).
 import Fastify from 'fastify'
 import { AuthSessions, Sessions } from 'latchkey'
 import { latchkey, loginRequired } from 'latchkey/fastify'
 import { checkLogin } from '../shared/account.js'
 import { chooseStore } from '../shared/store.js'
+import { registry } from './metrics.js'
 
 const { store, label } = await chooseStore()
 // Cookies are Secure by default; plain http://127.0.0.1 outside production needs them without.
@@ -38,6 +40,9 @@ app.post('/logout', async (req) => {
   await req.authSession.logout()
   return { ok: true }
 })
+app.get('/metrics', async (_req, reply) =>
+  reply.type(registry.contentType).send(await registry.metrics()),
+)
 
 const address = await app.listen({ port: Number(process.env.PORT ?? 3000), host: '127.0.0.1' })
 console.log(`latchkey on Fastify, ${label}: ${address}`)

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exitOf, signal, tempDir } from '../support/database-server.js'
 import { CookieJar } from '../support/http.js'
+import { metricsOfTheExample } from './fastify-metrics.js'
 import { nextInTheBrowser } from './next-browser.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -202,6 +203,8 @@ describe.each(EXAMPLES)('examples/%s', (name) => {
     contract(() => [server.base])
     // The examples with pages of their own (the demo has its own browser test).
     if (name === 'next') nextInTheBrowser(() => server.base)
+    // The one example that serves Prometheus metrics of its sessions.
+    if (name === 'fastify') metricsOfTheExample(() => server.base)
     if (name === 'nuxt') nuxtPage(() => [server.base])
   })
 
