@@ -135,6 +135,12 @@ describe('Server Components', () => {
     expect(reply.setCookies).toEqual([])
   })
 
+  it('share one readSession() view per request and manager', async () => {
+    expect((await new CookieJar().fetch(`${base}/read-twice`)).body).toContain(
+      '<p id="outcome">one view</p>',
+    )
+  })
+
   it('cannot make a session with withSession(): a coded error instead of a lost cookie', async () => {
     const reply = await new CookieJar().fetch(`${base}/write-while-rendering`)
     expect(reply.body).toContain('LATCHKEY_USAGE: withSession() could not set the session cookie')
