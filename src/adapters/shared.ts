@@ -38,6 +38,13 @@ export function checkManagers(managers: readonly AnySessions[]): void {
   }
 }
 
+/** One manager or a list of them, as the Web wrappers take them, checked as {@link checkManagers} does. */
+export function managerList(managers: AnySessions | readonly AnySessions[]): AnySessions[] {
+  const list = Array.isArray(managers) ? [...managers] : [managers as AnySessions]
+  checkManagers(list)
+  return list
+}
+
 /**
  * The HTTP answer for an error that escaped session code or a commit: a
  * session error's own (`SessionError.getResponse`), anything else a plain 500.

@@ -49,9 +49,17 @@ export class SessionError extends Error {
    * ```
    */
   getResponse(): Response {
-    const { status, headers, body } = errorAnswer(this)
-    return new Response(body, { status, headers })
+    return webResponse(errorAnswer(this))
   }
+}
+
+/** A Web `Response` of an answer latchkey made: an error's JSON, or a guard's 401 or redirect. */
+export function webResponse(answer: {
+  status: number
+  headers: Record<string, string>
+  body?: string | undefined
+}): Response {
+  return new Response(answer.body ?? null, { status: answer.status, headers: answer.headers })
 }
 
 /** An HTTP answer as Node frameworks write it. */

@@ -6,10 +6,10 @@
  * @module
  */
 import { bindSessions } from '../../core/bound-sessions.js'
-import { SessionConfigError } from '../../core/errors.js'
+import { SessionConfigError, webResponse } from '../../core/errors.js'
 import type { Session } from '../../core/session.js'
 import { RequestSessions } from '../request-sessions.js'
-import { type AnySessions, checkManagers, finishAfter } from '../shared.js'
+import { type AnySessions, finishAfter, managerList } from '../shared.js'
 import { requestInfo, type SessionSource, withCookies } from './web-request.js'
 
 export type { SessionSource } from './web-request.js'
@@ -99,19 +99,12 @@ export function withSessions<Args extends unknown[]>(
     })
     if (outcome.answer) {
       if (outcome.failure) console.error('latchkey: saving the session failed', outcome.failure)
-      const { body, status, headers } = outcome.answer
-      return new Response(body, { status, headers })
+      return webResponse(outcome.answer)
     }
     if (!(response instanceof Response))
       throw new TypeError(`a withSessions handler must return a Response, got ${String(response)}`)
     return withCookies(response, outcome.cookies)
   }
-}
-
-function managerList(managers: AnySessions | readonly AnySessions[]): AnySessions[] {
-  const list = Array.isArray(managers) ? [...managers] : [managers as AnySessions]
-  checkManagers(list)
-  return list
 }
 
 export { type LoginRequiredOptions, loginRequired } from './login-required.js'

@@ -1,5 +1,6 @@
 import type { AuthSessions } from '../../auth/auth-sessions.js'
 import { checkLogin, type GuardOptions } from '../../auth/guard.js'
+import { webResponse } from '../../core/errors.js'
 import { prepareGuard } from '../shared.js'
 import type { FetchHandler } from './index.js'
 
@@ -47,6 +48,6 @@ export function loginRequired(
       if (!denial) return handler(request, ...args)
       const custom = await onUnauthenticated?.(request)
       if (custom) return custom
-      return new Response(denial.body ?? null, { status: denial.status, headers: denial.headers })
+      return webResponse(denial)
     }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import type { ErrorAnswer } from '../../core/errors.js'
+import { type ErrorAnswer, webResponse } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
 import type { RequestInfo, Session } from '../../core/session.js'
 import { RequestSessions } from '../request-sessions.js'
@@ -87,7 +87,7 @@ class HonoRequestInfo implements RequestInfo {
 function replace(c: Context, answer: ErrorAnswer): void {
   // Unset first: assigning over a response merges the old one's headers into the new.
   c.res = undefined
-  c.res = new Response(answer.body, { status: answer.status, headers: answer.headers })
+  c.res = webResponse(answer)
 }
 
 export { type LoginRequiredOptions, loginRequired } from './login-required.js'

@@ -3,6 +3,7 @@ import type { AuthSession } from '../../auth/auth-session.js'
 import type { AuthSessions } from '../../auth/auth-sessions.js'
 import { checkLogin, type GuardOptions, requireAuthSession } from '../../auth/guard.js'
 import type { RegisteredUser } from '../../auth/register.js'
+import { webResponse } from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
 import { prepareGuard } from '../shared.js'
 
@@ -59,6 +60,6 @@ export function loginRequired(
     }
     const custom = await onUnauthenticated?.(c)
     if (custom) return custom
-    return new Response(denial.body ?? null, { status: denial.status, headers: denial.headers })
+    return webResponse(denial)
   }
 }

@@ -5,12 +5,17 @@
  * what the loader returns or throws.
  * @module
  */
-import { findSessionError, isSessionError, SessionConfigError } from '../../core/errors.js'
+import {
+  findSessionError,
+  isSessionError,
+  SessionConfigError,
+  webResponse,
+} from '../../core/errors.js'
 import { openSessions } from '../fetch/index.js'
 import {
   type AnySessions,
-  checkManagers,
   errorResponse,
+  managerList,
   runThenFinish,
   type Settled,
 } from '../shared.js'
@@ -53,8 +58,7 @@ export function withSessions<Args extends DataFunctionArgs, Result>(
   managers: AnySessions | readonly AnySessions[],
   fn: (args: Args) => Result,
 ): (args: Args) => Promise<Awaited<Result>> {
-  const list = Array.isArray(managers) ? [...managers] : [managers as AnySessions]
-  checkManagers(list)
+  const list = managerList(managers)
   if (typeof fn !== 'function')
     throw new SessionConfigError('withSessions(managers, fn) needs a loader or action function')
   return async (args): Promise<Awaited<Result>> => {
@@ -88,8 +92,7 @@ function ownRequest(request: Request): Request {
 }
 
 function errorAsResponse(error: unknown): Response {
-  const { status, headers, body } = errorResponse(error)
-  return new Response(body, { status, headers })
+  return webResponse(errorResponse(error))
 }
 
 export { type LoginRequiredOptions, loginRequired } from './login-required.js'

@@ -1,5 +1,6 @@
 import type { AuthSessions } from '../../auth/auth-sessions.js'
 import { checkLogin, type GuardOptions } from '../../auth/guard.js'
+import { webResponse } from '../../core/errors.js'
 import { prepareGuard } from '../shared.js'
 import type { DataFunctionArgs } from './index.js'
 
@@ -47,9 +48,6 @@ export function loginRequired<Args extends DataFunctionArgs = DataFunctionArgs>(
       const denial = await checkLogin(auth.of(request), request, guard)
       if (!denial) return await fn(args)
       const custom = await onUnauthenticated?.(args)
-      throw (
-        custom ??
-        new Response(denial.body ?? null, { status: denial.status, headers: denial.headers })
-      )
+      throw custom ?? webResponse(denial)
     }
 }

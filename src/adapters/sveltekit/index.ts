@@ -7,7 +7,12 @@
 import type { Handle, HandleServerError } from '@sveltejs/kit'
 import type { AuthSession } from '../../auth/auth-session.js'
 import type { RegisteredUser } from '../../auth/register.js'
-import { type ErrorAnswer, findSessionError, type SessionError } from '../../core/errors.js'
+import {
+  type ErrorAnswer,
+  findSessionError,
+  type SessionError,
+  webResponse,
+} from '../../core/errors.js'
 import type { RegisteredData } from '../../core/register.js'
 import type { Session } from '../../core/session.js'
 import { openSessions, type WebSessions } from '../fetch/index.js'
@@ -105,7 +110,7 @@ export function latchkey(...managers: AnySessions[]): Handle {
 /** latchkey's answer instead of the app's response, whose body is never sent. */
 async function replaced(response: Response | undefined, answer: ErrorAnswer): Promise<Response> {
   await response?.body?.cancel().catch(() => {})
-  return new Response(answer.body, { status: answer.status, headers: answer.headers })
+  return webResponse(answer)
 }
 
 function defineLocals(
