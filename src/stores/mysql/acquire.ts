@@ -4,8 +4,9 @@ import { truthy } from './statements.js'
 
 /**
  * Another process created the row first (a duplicate key), or InnoDB chose
- * this INSERT as the victim of a deadlock between concurrent first lockers
- * (it rolled the statement back, so nothing was taken): try again.
+ * this UPDATE or INSERT as the victim of a deadlock between concurrent first
+ * lockers of a key with no row (their gap locks cross; it rolled the
+ * statement back, so nothing was taken): try again.
  */
 function contended(error: unknown): number {
   const cause = (error as { cause?: { errno?: unknown; code?: unknown } } | null)?.cause
@@ -34,7 +35,7 @@ export async function tryLock(
   }
   const sentAt = Date.now()
   const deadline = clock.deadline(sentAt)
-  let taken = await runner.write(sql.take, [token, leaseMs, key, deadline], late)
+  let taken = await runner.write(sql.take, [token, leaseMs, key, deadline], late).catch(contended)
   let [row] = await runner.rows(sql.state, [Date.now(), token, deadline, key])
   const refused = !truthy(row?.in_time) && !truthy(row?.mine)
   clock.learn(sentAt, Number(row?.ran_at), refused)
