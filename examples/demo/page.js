@@ -82,6 +82,28 @@ read the same value, and each write overwrites the one before.</p>`,
 </div>
 <script src="/burst.js" defer></script>`,
   )
+  const livePanel = panel(
+    'live',
+    'Live: lock waits and store calls',
+    `<p>latchkey publishes every lock and every store call on
+<code>node:diagnostics_channel</code>. This server subscribes and sums them per second:</p>
+<pre>const { lockAcquired, storeCommand } =
+  DIAGNOSTICS_CHANNELS
+subscribe(lockAcquired, (m) =&gt; add(m.waitMs))
+subscribe(storeCommand, (m) =&gt; add(m.durationMs))</pre>
+<p>Each bar is the longest wait of that second, the yellow mark its mean, a red tick a
+timeout or a failed call. Fire the burst above: the locked requests take turns, so the
+lock waits rise while the store stays fast.</p>`,
+    `<div id="live" class="live" data-state="loading">
+<h3>Waiting for a session's lock</h3>
+<canvas id="live-locks" role="img" aria-label="Longest lock wait per second, last minute"></canvas>
+<p id="live-locks-summary" class="small" aria-live="polite">Loading…</p>
+<h3>Store calls (${escapeHtml(storeLabel)})</h3>
+<canvas id="live-store" role="img" aria-label="Slowest store call per second, last minute"></canvas>
+<p id="live-store-summary" class="small"></p>
+</div>
+<script type="module" src="/live.js"></script>`,
+  )
   const cookiePanel = panel(
     'cookie',
     'The cookie',
@@ -105,7 +127,7 @@ gives the session a new id (no fixation), and lists and ends the user's other de
   return layout(
     'Sessions that do not lose updates',
     user,
-    visitsPanel + burstPanel + cookiePanel + loginPanel,
+    visitsPanel + burstPanel + livePanel + cookiePanel + loginPanel,
     {
       lead: 'latchkey reads and writes each session under a per-session lock, so parallel requests of one user never overwrite each other. Try it below.',
     },

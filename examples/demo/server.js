@@ -6,6 +6,7 @@ import { latchkey, loginRequired } from 'latchkey/fastify'
 import { chooseStore } from '../shared/store.js'
 import { assetRoutes } from './assets.js'
 import { BURST_SIZE, burstRoutes, racySessions, YIELD_MS } from './burst.js'
+import { liveRoutes, liveStats } from './live.js'
 import { accountPage, homePage, loginPage, sessionsPage } from './page.js'
 
 /** The one account of the demo. A real app checks a password hash (scrypt, argon2) from its database. */
@@ -61,6 +62,7 @@ export function buildDemo({ store, storeLabel = 'MemoryStore' }) {
   const guard = loginRequired(auth, { redirectTo: '/login' })
   assetRoutes(app)
   burstRoutes(app)
+  liveRoutes(app, liveStats())
 
   app.get('/', async (req, reply) => {
     // A locked read-modify-write: concurrent requests of this session cannot lose a visit.

@@ -130,6 +130,50 @@ describe.skipIf(!hasChromium)('the demo in headless Chromium', () => {
     await context.close()
   })
 
+  it('plots the last minute of lock waits and store calls, live, from the diagnostics channels', async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(`${demo.base}/`)
+    await page.waitForSelector('#live[data-state="live"]')
+    await page.click('#burst-fire')
+    await page.waitForSelector('#burst[data-state="done"]', { timeout: 20_000 })
+    // The next poll (once a second) counts the burst: 50 locked requests, most of them queued.
+    await page.waitForFunction(
+      "Number(document.getElementById('live').dataset.queued) >= 40",
+      undefined,
+      {
+        timeout: 5_000,
+      },
+    )
+    const live = async (name: string) => Number(await page.getAttribute('#live', `data-${name}`))
+    expect(await live('locks')).toBeGreaterThanOrEqual(50)
+    // Each locked request holds the lock for the burst's 30 ms wait, so some wait that long.
+    expect(await live('max-wait-ms')).toBeGreaterThanOrEqual(30)
+    expect(await live('store-calls')).toBeGreaterThan(0)
+    expect(await live('timeouts')).toBe(0)
+    expect(await live('store-errors')).toBe(0)
+    expect(await page.textContent('#live-locks-summary')).toMatch(/\d+ locks, \d+ queued/)
+    // Both plots drew bars: the pixels each canvas filled with the bars' colour (#1f3a5f).
+    const painted = await page.evaluate<
+      number[]
+    >(`[...document.querySelectorAll('#live canvas')].map((c) => {
+      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height)
+      let bar = 0
+      for (let i = 0; i < data.length; i += 4)
+        if (data[i] === 0x1f && data[i + 1] === 0x3a && data[i + 2] === 0x5f) bar++
+      return bar
+    })`)
+    expect(painted).toHaveLength(2)
+    expect(painted.every((pixels) => pixels > 0)).toBe(true)
+    // The JSON behind it: one summary per second for the last minute, oldest first.
+    const { seconds } = await (await page.request.get(`${demo.base}/live`)).json()
+    expect(seconds).toHaveLength(60)
+    expect(seconds[59].t - seconds[0].t).toBe(59)
+    if (process.env.DEMO_SCREENSHOT)
+      await page.locator('#live-panel').screenshot({ path: `${ROOT}docs/images/demo-live.png` })
+    await context.close()
+  })
+
   it('serves its favicon and stylesheet from its own origin under a CSP, and refuses cross-site bursts', async () => {
     const page = await laptop.newPage()
     const home = await page.goto(`${demo.base}/`)
