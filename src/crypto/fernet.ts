@@ -56,7 +56,7 @@ export function isFernetKey(key: unknown): key is string {
 }
 
 /** A token that passed verification. */
-export interface FernetMessage {
+export interface SealedMessage {
   /** The decrypted message. */
   plaintext: Buffer
   /** When the token was made, in seconds since the epoch. */
@@ -79,7 +79,7 @@ interface KeyPair {
 
 /**
  * Fernet with one or several keys (Python's `Fernet` and `MultiFernet` in one):
- * the first key encrypts, every key decrypts, and {@link FernetMessage.keyIndex}
+ * the first key encrypts, every key decrypts, and {@link SealedMessage.keyIndex}
  * tells which one did, so that tokens under an old key can be re-issued.
  *
  * @example
@@ -115,7 +115,7 @@ export class Fernet {
    * valid token under one of the keys, is too old for `ttl`, or is dated more
    * than {@link MAX_CLOCK_SKEW_SECONDS} ahead. Never throws for any string.
    */
-  decrypt(token: string, options: DecryptOptions = {}): FernetMessage | undefined {
+  decrypt(token: string, options: DecryptOptions = {}): SealedMessage | undefined {
     const bytes = decodeToken(token)
     if (!bytes) return undefined
     const timestamp =

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { SessionConfigError } from '../../core/errors.js'
 import type { SessionRecord } from '../../core/store.js'
+import { AesGcm } from '../../crypto/aes-gcm.js'
 import { Fernet } from '../../crypto/fernet.js'
 import { CookieStore, generateKey } from './index.js'
 
@@ -219,6 +220,69 @@ describe('CookieStore', () => {
 
     it('ignores values longer than any cookie it issues', () => {
       expect(store.unseal(`gAAAAA${'A'.repeat(5000)}`, HOUR)).toBeUndefined()
+    })
+  })
+
+  describe("format: 'aes-256-gcm'", () => {
+    it('seals an AES-256-GCM token of the same compact JSON', () => {
+      vi.useFakeTimers({ toFake: ['Date'] })
+      at(T0 + 1234)
+      const key = generateKey()
+      const store = new CookieStore({ keys: key, format: 'aes-256-gcm' })
+      const seen = record({ createdAt: T0 - 5000, lastSeenAt: T0 + 1200 })
+      const token = store.seal(seen)
+      expect(token).toMatch(/^og[A-Za-z0-9_-]+$/)
+      expect(store.unseal(token, HOUR)).toEqual({ record: seen, stale: false })
+      const json = new AesGcm(key).decrypt(token)?.plaintext.toString()
+      expect(json).toBe(`[{"cart":["apple"],"n":1},"${'x'.repeat(43)}",200,6200,3598.8]`)
+      // No longer than the Fernet token of the same record.
+      expect(token.length).toBeLessThanOrEqual(new CookieStore({ keys: key }).seal(seen).length)
+    })
+
+    it('reads both formats, and flags the one it does not seal as stale, so cookies move on their next response', () => {
+      const key = generateKey()
+      const fernet = new CookieStore({ keys: key })
+      const gcm = new CookieStore({ keys: key, format: 'aes-256-gcm' })
+      const seen = record({
+        createdAt: Date.now(),
+        lastSeenAt: Date.now(),
+        expiresAt: Date.now() + 60_000,
+      })
+      expect(gcm.unseal(fernet.seal(seen), HOUR)).toEqual({ record: seen, stale: true })
+      expect(fernet.unseal(gcm.seal(seen), HOUR)).toEqual({ record: seen, stale: true })
+      expect(gcm.unseal(gcm.seal(seen), HOUR)?.stale).toBe(false)
+    })
+
+    it('keeps key rotation: an older key opens, stale; a foreign key does not', () => {
+      const [current, previous] = [generateKey(), generateKey()]
+      const seen = record({
+        createdAt: Date.now(),
+        lastSeenAt: Date.now(),
+        expiresAt: Date.now() + 60_000,
+      })
+      const old = new CookieStore({ keys: previous, format: 'aes-256-gcm' }).seal(seen)
+      const store = new CookieStore({ keys: [current, previous], format: 'aes-256-gcm' })
+      expect(store.unseal(old, HOUR)).toEqual({ record: seen, stale: true })
+      expect(
+        new CookieStore({ keys: current, format: 'aes-256-gcm' }).unseal(old, HOUR),
+      ).toBeUndefined()
+    })
+
+    it('enforces the idle timeout from the token time, as for Fernet', () => {
+      vi.useFakeTimers({ toFake: ['Date'] })
+      at(T0)
+      const store = new CookieStore({ keys: generateKey(), format: 'aes-256-gcm' })
+      const token = store.seal(record({ expiresAt: T0 + 10 * HOUR * 1000 }))
+      at(T0 + HOUR * 1000)
+      expect(store.unseal(token, HOUR)).toBeDefined()
+      at(T0 + HOUR * 1000 + 1000)
+      expect(store.unseal(token, HOUR)).toBeUndefined()
+    })
+
+    it('refuses an unknown format with a coded error', () => {
+      const make = () => new CookieStore({ keys: generateKey(), format: 'aes-128-gcm' as 'fernet' })
+      expect(make).toThrow(SessionConfigError)
+      expect(make).toThrow(/format must be 'fernet' or 'aes-256-gcm', got "aes-128-gcm"/)
     })
   })
 })

@@ -3,4 +3,4 @@
  * @module
  */
 export { generateKey } from '../../crypto/fernet.js'
-export { CookieStore, type CookieStoreOptions } from './cookie-store.js'
+export { type CookieFormat, CookieStore, type CookieStoreOptions } from './cookie-store.js'
