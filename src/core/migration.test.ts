@@ -3,7 +3,7 @@ import session from 'express-session'
 import { describe, expect, it } from 'vitest'
 import { signCookieValue } from '../crypto/cookie-signature.js'
 import { CookieStore, generateKey } from '../stores/cookie/index.js'
-import { expressSessionSource } from '../stores/express/index.js'
+import { expressSessionSource, fromExpressStore } from '../stores/express/index.js'
 import { MemoryStore } from '../stores/memory/index.js'
 import { SessionConfigError } from './errors.js'
 import { Sessions } from './sessions.js'
@@ -142,6 +142,28 @@ describe('migrateFrom', () => {
     expect(await request.all()).toEqual({})
     expect(await request.commit()).toEqual([DELETION])
     expect(await exists(legacy.store, legacy.sid)).toBe(false)
+  })
+
+  it('migrates in place: the new session kept in the same express store through fromExpressStore', async () => {
+    const legacy = await legacySession({ cart: ['pear'] })
+    const sessions = new Sessions({
+      store: fromExpressStore(legacy.store),
+      warnLock: false,
+      migrateFrom: expressSessionSource({ store: legacy.store, secret: SECRET }),
+    })
+    const request = sessions.open({ cookie: legacy.header })
+    expect(await request.all()).toEqual({ cart: ['pear'] })
+    await request.commit()
+    expect(await exists(legacy.store, legacy.sid)).toBe(false)
+    const next = sessions.open({ cookie: `SESSION=${request.id}` })
+    expect(await next.get('cart')).toEqual(['pear'])
+    // The express store holds the session and the migration record, both under hashed keys.
+    const sids = await new Promise<string[]>((resolve) =>
+      legacy.store.all((_error, all) => resolve(Object.keys(all ?? {}))),
+    )
+    expect(sids).toHaveLength(2)
+    for (const sid of sids) expect(sid).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(sids).not.toContain(request.id)
   })
 
   it('refuses a cookie-held primary, which cannot record migrations, and a malformed source', () => {
