@@ -48,6 +48,8 @@ export class RequestState {
   readonly context: SessionContext
   readonly request: RequestInfo
   #cookieValue: string | undefined | null = null
+  /** The verified legacy session id (see `migrateFrom`); null until looked for. */
+  #legacy: string | undefined | null = null
   onPending: (() => void) | undefined
   identified = false
   identity: Identity | undefined
@@ -113,10 +115,14 @@ export class RequestState {
 
   /** The legacy session id this request's legacy cookie names, when it names no latchkey session. */
   #legacyId(): string | undefined {
+    if (this.#legacy !== null) return this.#legacy
     const migration = this.context.options.migration
-    if (!migration || this.identify() !== undefined) return undefined
-    const value = readCookie(this.request.cookie, migration.source.cookie.name)
-    return value === undefined ? undefined : migration.source.verify(value)
+    if (!migration || this.identify() !== undefined) this.#legacy = undefined
+    else {
+      const value = readCookie(this.request.cookie, migration.source.cookie.name)
+      this.#legacy = value === undefined ? undefined : migration.source.verify(value)
+    }
+    return this.#legacy
   }
 
   async #read(): Promise<void> {
