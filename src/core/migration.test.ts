@@ -1,3 +1,4 @@
+import diagnostics_channel from 'node:diagnostics_channel'
 import { setTimeout as sleep } from 'node:timers/promises'
 import session from 'express-session'
 import { describe, expect, it } from 'vitest'
@@ -67,9 +68,14 @@ describe('migrateFrom', () => {
   it('ends 20 concurrent first requests with the same legacy cookie on one session', async () => {
     const legacy = await legacySession({ n: 1 })
     const sessions = manager(legacy.store)
+    const created: unknown[] = []
+    const count = (message: unknown) => created.push(message)
+    diagnostics_channel.subscribe('latchkey:session:created', count)
     const requests = Array.from({ length: 20 }, () => sessions.open({ cookie: legacy.header }))
     const data = await Promise.all(requests.map((r) => r.all()))
     const cookies = await Promise.all(requests.map((r) => r.commit()))
+    diagnostics_channel.unsubscribe('latchkey:session:created', count)
+    expect(created).toHaveLength(1)
     expect(new Set(requests.map((r) => r.id)).size).toBe(1)
     expect(requests[0]?.id).toBeDefined()
     expect(data).toEqual(Array.from({ length: 20 }, () => ({ n: 1 })))

@@ -60,9 +60,12 @@ export async function migrate(
 ): Promise<void> {
   const { storage, mutex, options } = state.context
   const keys = migrationKeys(migration.source.name, legacyId)
+  // One `lock.timeout` for both locks, as for a session's.
+  const deadline = Date.now() + options.lockTimeoutMs
   const release = await mutex.acquire(keys.lock, options.lockTimeoutMs)
   try {
-    const lease = await storage.lock({ id: '', key: keys.lock }, options.lockTimeoutMs)
+    const waitMs = Math.max(1, deadline - Date.now())
+    const lease = await storage.lock({ id: '', key: keys.lock }, waitMs)
     try {
       if (!(await adopt(state, migration, legacyId, keys.record)))
         await copy(state, migration, legacyId, keys.record)
