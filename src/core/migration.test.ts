@@ -184,6 +184,14 @@ describe('migrateFrom', () => {
     expect(
       () => new Sessions({ store: new MemoryStore(), migrateFrom, migrationWindow: 0 }),
     ).toThrow(/migrationWindow/)
+    const named = (cookie: { name: string; path?: string }) => ({ ...migrateFrom, cookie })
+    expect(
+      () => new Sessions({ store: new MemoryStore(), migrateFrom: named({ name: 'a b' }) }),
+    ).toThrow(/migrateFrom.cookie.name/)
+    expect(
+      () =>
+        new Sessions({ store: new MemoryStore(), migrateFrom: named({ name: 'a', path: 'x' }) }),
+    ).toThrow(/migrateFrom.cookie.path/)
     expect(() => expressSessionSource({ store, secret: [] })).toThrow(SessionConfigError)
     expect(() => expressSessionSource({ store: {} as never, secret: SECRET })).toThrow(
       SessionConfigError,
