@@ -44,6 +44,7 @@ export {
   SessionUnavailableError,
   SessionUsageError,
 } from './core/errors.js'
+export type { LegacyCookie, LegacySessionSource } from './core/legacy-source.js'
 export type { CookieOptions, ErrorReporter, SessionsOptions } from './core/options.js'
 export type { Register, RegisteredData } from './core/register.js'
 export { MAX_SECONDS, MAX_TIMER_SECONDS } from './core/seconds.js'

@@ -26,6 +26,8 @@ export async function acquire(state: RequestState): Promise<void> {
     return
   }
   const { storage, mutex, options } = state.context
+  // A legacy session is migrated by the read, which decides the session to lock.
+  if (state.migrationDue()) await state.load()
   const identity = state.loaded ? state.identity : state.identify()
   state.generation++
   if (!identity) {

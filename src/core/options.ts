@@ -1,9 +1,11 @@
 import { emitWarning } from './emit-warning.js'
 import { messageOf, SessionConfigError, type SessionSerializerError } from './errors.js'
+import type { LegacySessionSource } from './legacy-source.js'
+import { legacyDeletionCookie, type Migration } from './migration.js'
 import { MAX_TIMER_SECONDS, seconds } from './seconds.js'
 import { jsonRecords, type RecordCodec, type Serializer, serializedRecords } from './serializer.js'
 import { customIds, randomIds, type SessionIds } from './session-ids.js'
-import type { AnyStore } from './store.js'
+import { type AnyStore, isCookieSealer } from './store.js'
 
 /** Cookie attributes of a manager's session cookie. */
 export interface CookieOptions {
@@ -132,6 +134,29 @@ export interface SessionsOptions {
    * ```
    */
   serializer?: Serializer
+  /**
+   * Opt-in: keeps the users of another session library logged in. A request
+   * with no latchkey session but the source's cookie (verified: signature,
+   * format) gets that session's data in a new latchkey session with a fresh
+   * id and latchkey's cookie; the legacy session is deleted and its cookie
+   * cleared, so the old cookie no longer works. Concurrent requests with the
+   * same legacy cookie end on one session (see `migrationWindow`). Needs a
+   * server-side primary store, which keeps the record of each migration.
+   * @default undefined (no migration)
+   * @example
+   * ```ts
+   * import { expressSessionSource } from 'latchkey/stores/express'
+   * new Sessions({ store, migrateFrom: expressSessionSource({ store: oldStore, secret: process.env.SESSION_SECRET! }) })
+   * ```
+   */
+  migrateFrom?: LegacySessionSource
+  /**
+   * Seconds during which a legacy cookie already migrated still leads to the
+   * session it became (requests in flight when the first was answered,
+   * another tab), instead of an empty session. At most `MAX_TIMER_SECONDS`.
+   * @default 60
+   */
+  migrationWindow?: number
 }
 
 /** Options after defaults and validation. Durations in milliseconds. */
@@ -151,6 +176,8 @@ export interface ResolvedOptions {
   onError: ErrorReporter
   ids: SessionIds
   records: RecordCodec
+  /** The legacy sessions migrated on first read (`migrateFrom`). */
+  migration: Migration | undefined
 }
 
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -254,6 +281,7 @@ export function resolveOptions(
     onError(error, { store, operation: 'parse' })
 
   return {
+    migration: resolveMigration(options),
     name,
     cookie: {
       name: cookieName,
@@ -280,5 +308,43 @@ export function resolveOptions(
       serializer === undefined
         ? jsonRecords(report)
         : serializedRecords(serializer as Serializer, report),
+  }
+}
+
+function resolveMigration(options: SessionsOptions): Migration | undefined {
+  const source = options.migrateFrom as Partial<LegacySessionSource> | undefined
+  const windowSeconds = seconds(options.migrationWindow ?? 60, 'migrationWindow', {
+    min: 1,
+    max: MAX_TIMER_SECONDS,
+  })
+  if (source === undefined) return undefined
+  if (
+    typeof source !== 'object' ||
+    source === null ||
+    typeof source.name !== 'string' ||
+    typeof source.verify !== 'function' ||
+    typeof source.load !== 'function' ||
+    typeof source.destroy !== 'function'
+  )
+    fail('migrateFrom must be a legacy session source: { name, cookie, verify, load, destroy }')
+  const cookie = source.cookie
+  if (typeof cookie?.name !== 'string' || !COOKIE_NAME.test(cookie.name))
+    fail(`migrateFrom.cookie.name must be a cookie token, got ${String(cookie?.name)}`)
+  if (cookie.path !== undefined && (typeof cookie.path !== 'string' || !PATH.test(cookie.path)))
+    fail(`migrateFrom.cookie.path must start with "/" and hold no ";", got ${String(cookie.path)}`)
+  if (
+    cookie.domain !== undefined &&
+    (typeof cookie.domain !== 'string' || !DOMAIN.test(cookie.domain))
+  )
+    fail(`migrateFrom.cookie.domain must be a domain name, got ${String(cookie.domain)}`)
+  if (isCookieSealer(options.store))
+    fail(
+      `migrateFrom needs a server-side primary store to record migrations; "${options.store.name}" keeps sessions in the cookie`,
+    )
+  const resolved = source as LegacySessionSource
+  return {
+    source: resolved,
+    windowMs: windowSeconds * 1000,
+    deletion: legacyDeletionCookie(resolved.cookie),
   }
 }

@@ -3,6 +3,7 @@ import type { RequestInfo, SessionContext } from './context.js'
 import { deletionCookie, readCookie, sessionCookie } from './cookie.js'
 import { isLive, isPersistent, touchDue } from './expiry.js'
 import type { Release } from './keyed-mutex.js'
+import { migrate } from './migration.js'
 import type { ControlFields } from './record.js'
 import type { SessionRecord, StoreLease } from './store.js'
 import type { Identity } from './store-group.js'
@@ -47,6 +48,8 @@ export class RequestState {
   readonly context: SessionContext
   readonly request: RequestInfo
   #cookieValue: string | undefined | null = null
+  /** The verified legacy session id (see `migrateFrom`); null until looked for. */
+  #legacy: string | undefined | null = null
   onPending: (() => void) | undefined
   identified = false
   identity: Identity | undefined
@@ -64,6 +67,8 @@ export class RequestState {
   /** The session was lost (see `Held.lost`) and the request has not logged in since. */
   lost = false
   touchRequested = false
+  /** The deletion of a legacy cookie this request migrated (see `migrateFrom`), sent with the response. */
+  legacyDeletion: string | undefined
 
   constructor(context: SessionContext, request: RequestInfo) {
     this.context = context
@@ -103,7 +108,27 @@ export class RequestState {
     return this.loading
   }
 
+  /** Whether the first read migrates a legacy session: no latchkey session named, a legacy cookie verified. */
+  migrationDue(): boolean {
+    return !this.loaded && this.#legacyId() !== undefined
+  }
+
+  /** The legacy session id this request's legacy cookie names, when it names no latchkey session. */
+  #legacyId(): string | undefined {
+    if (this.#legacy !== null) return this.#legacy
+    const migration = this.context.options.migration
+    if (!migration || this.identify() !== undefined) this.#legacy = undefined
+    else {
+      const value = readCookie(this.request.cookie, migration.source.cookie.name)
+      this.#legacy = value === undefined ? undefined : migration.source.verify(value)
+    }
+    return this.#legacy
+  }
+
   async #read(): Promise<void> {
+    const migration = this.context.options.migration
+    const legacyId = this.#legacyId()
+    if (migration && legacyId !== undefined) return migrate(this, migration, legacyId)
     const identity = this.identify()
     const record = identity ? await this.context.storage.read(identity) : undefined
     this.adopt(identity, record)
@@ -200,6 +225,17 @@ export class RequestState {
 
   /** The `Set-Cookie` values finishing sends. */
   setCookie(): string[] {
+    const cookies = this.#sessionCookie()
+    const legacy = this.legacyDeletion
+    if (legacy === undefined) return cookies
+    // A legacy cookie of the same name is replaced (or deleted) by the session cookie sent here.
+    const replaced =
+      cookies.length > 0 &&
+      this.context.options.migration?.source.cookie.name === this.context.options.cookie.name
+    return replaced ? cookies : [...cookies, legacy]
+  }
+
+  #sessionCookie(): string[] {
     const { options, storage } = this.context
     if (this.outcome === 'delete') return [deletionCookie(options.cookie)]
     if (this.outcome !== 'set' || !this.base || !this.identity) return []

@@ -99,6 +99,10 @@ process.stdout.write(JSON.stringify(loaded))
       expect.arrayContaining(['checkLogin', 'resolveGuard', 'RequestSessions', 'finishAfter']),
     )
     expect(loaded['./fastify']).toEqual(['latchkey', 'loginRequired'])
+    expect(loaded['./stores/express']).toEqual(['expressSessionSource', 'fromExpressStore'])
+    expect(loaded['./stores/redis']).toEqual(
+      expect.arrayContaining(['RedisStore', 'sanicCookiesRedisSource']),
+    )
     // @nestjs/common is imported at load: a Nest app has it, and require() of it works too.
     expect(loaded['./nest']).toEqual(['SessionErrorFilter', 'loginRequired'])
   })

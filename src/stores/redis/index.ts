@@ -9,3 +9,7 @@ export type {
   RedisClientLike,
 } from './client.js'
 export { RedisStore, type RedisStoreOptions } from './redis-store.js'
+export {
+  type SanicCookiesRedisSourceOptions,
+  sanicCookiesRedisSource,
+} from './sanic-cookies-source.js'

@@ -1,0 +1,11 @@
+/**
+ * express-session stores as latchkey stores, and express-session's sessions
+ * as a migration source: `import { fromExpressStore, expressSessionSource } from 'latchkey/stores/express'`.
+ * @module
+ */
+export {
+  type ExpressSessionSourceOptions,
+  expressSessionSource,
+} from './express-session-source.js'
+export type { ExpressSessionObject, ExpressSessionStoreLike } from './express-session-store.js'
+export { type ExpressStoreOptions, fromExpressStore } from './express-store.js'
