@@ -35,28 +35,66 @@ export interface ExpressSessionSourceOptions {
  * ```
  */
 export function expressSessionSource(options: ExpressSessionSourceOptions): LegacySessionSource {
+  return signedCookieSource('express-session', 's:', 'connect.sid', options)
+}
+
+/**
+ * @fastify/session's sessions as a source for the manager's `migrateFrom`: its
+ * signed cookie (`<id>.<signature>`, @fastify/cookie's signer: HMAC-SHA256,
+ * base64 without padding) is verified with the app's secrets, and the session
+ * read from its store, which takes express-session's store API (connect-redis,
+ * connect-pg-simple, ...). The options are those of express-session's source;
+ * `name` is @fastify/session's `cookieName`.
+ *
+ * @throws {SessionConfigError} when `store` is not a session store or no secret is given
+ * @example
+ * ```ts
+ * const sessions = new Sessions({
+ *   store: new RedisStore({ client }),
+ *   migrateFrom: fastifySessionSource({ store: new ConnectRedisStore({ client }), secret: process.env.SESSION_SECRET! }),
+ * })
+ * ```
+ */
+export function fastifySessionSource(options: FastifySessionSourceOptions): LegacySessionSource {
+  return signedCookieSource('@fastify/session', '', 'sessionId', options)
+}
+
+/** Options of {@link fastifySessionSource}: those given to @fastify/session, where they matter. */
+export interface FastifySessionSourceOptions extends ExpressSessionSourceOptions {
+  /** @fastify/session's `cookieName`. @default 'sessionId' */
+  name?: string
+}
+
+/** A session store behind a cookie that carries `prefix` + `id.signature`. */
+function signedCookieSource(
+  library: string,
+  prefix: string,
+  defaultName: string,
+  options: ExpressSessionSourceOptions,
+): LegacySessionSource {
+  const source = library === 'express-session' ? 'expressSessionSource' : 'fastifySessionSource'
   const { store } = options
   const candidate = store as Partial<ExpressSessionStoreLike> | null
   if (typeof candidate?.get !== 'function' || typeof candidate.destroy !== 'function')
     throw new SessionConfigError(
-      'expressSessionSource needs the express-session store as `store`, with get(sid, cb) and destroy(sid, cb)',
+      `${source} needs the ${library} store as \`store\`, with get(sid, cb) and destroy(sid, cb)`,
     )
   const secrets =
     typeof options.secret === 'string' ? [options.secret] : [...(options.secret ?? [])]
   if (secrets.length === 0 || secrets.some((secret) => typeof secret !== 'string' || secret === ''))
     throw new SessionConfigError(
-      "expressSessionSource needs express-session's `secret`: a non-empty string or list of strings",
+      `${source} needs ${library}'s \`secret\`: a non-empty string or list of strings`,
     )
   return {
-    name: 'express-session',
+    name: library,
     cookie: {
-      name: options.name ?? 'connect.sid',
+      name: options.name ?? defaultName,
       path: options.cookie?.path ?? '/',
       ...(options.cookie?.domain === undefined ? {} : { domain: options.cookie.domain }),
     },
     verify(value) {
-      if (!value.startsWith('s:')) return undefined
-      return unsignCookieValue(value.slice(2), secrets)
+      if (!value.startsWith(prefix)) return undefined
+      return unsignCookieValue(value.slice(prefix.length), secrets)
     },
     async load(id) {
       const session = await callStore<unknown>((cb) => store.get(id, cb))
