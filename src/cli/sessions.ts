@@ -24,17 +24,29 @@ type Flags = ReturnType<
   typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
 >['values']
 
-/** The flags each command takes besides the store's (`--url`, `--prefix`, `--table`, `--json`). */
-const COMMANDS: Record<
-  string,
-  { flags: ReadonlyArray<keyof Flags>; required: ReadonlyArray<keyof Flags> }
-> = {
-  list: { flags: ['user'], required: ['user'] },
-  revoke: { flags: ['user', 'session'], required: ['user'] },
-  stats: { flags: [], required: [] },
-  sweep: { flags: [], required: [] },
+/** A command: the flags it takes besides the common ones, those it needs, and what it does. */
+interface Command {
+  flags: ReadonlyArray<keyof Flags>
+  required: ReadonlyArray<keyof Flags>
+  run(store: SessionStore, flags: Flags, out: Output): Promise<void>
 }
 
+const COMMANDS: Record<string, Command> = {
+  list: {
+    flags: ['user'],
+    required: ['user'],
+    run: (store, flags, out) => list(store, flags.user ?? '', out),
+  },
+  revoke: {
+    flags: ['user', 'session'],
+    required: ['user'],
+    run: (store, flags, out) => revoke(store, flags.user ?? '', flags.session, out),
+  },
+  stats: { flags: [], required: [], run: (store, _flags, out) => stats(store, out) },
+  sweep: { flags: [], required: [], run: (store, _flags, out) => sweep(store, out) },
+}
+
+/** The flags every command takes: the store's, `--json` and `--help`. */
 const COMMON_FLAGS: ReadonlyArray<keyof Flags> = ['url', 'prefix', 'table', 'json', 'help']
 
 function parsed(args: string[]): { command: string | undefined; flags: Flags } {
@@ -55,31 +67,19 @@ function parsed(args: string[]): { command: string | undefined; flags: Flags } {
   }
 }
 
-function checked(command: string, flags: Flags): void {
-  const spec = COMMANDS[command]
-  if (spec === undefined) throw new SessionUsageError(`unknown sessions command: ${command}`)
+/** The command named, once its flags are checked. */
+function checked(name: string, flags: Flags): Command {
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
+  if (command === undefined) throw new SessionUsageError(`unknown sessions command: ${name}`)
   for (const [flag, value] of Object.entries(flags) as Array<[keyof Flags, unknown]>) {
-    if (value !== undefined && !spec.flags.includes(flag) && !COMMON_FLAGS.includes(flag))
-      throw new SessionUsageError(`${command} takes no --${flag}`)
+    if (value !== undefined && !command.flags.includes(flag) && !COMMON_FLAGS.includes(flag))
+      throw new SessionUsageError(`${name} takes no --${flag}`)
   }
-  for (const flag of spec.required) {
+  for (const flag of command.required) {
     if (flags[flag] === undefined || flags[flag] === '')
-      throw new SessionUsageError(`${command} needs --${flag}`)
+      throw new SessionUsageError(`${name} needs --${flag}`)
   }
-}
-
-function run(command: string, store: SessionStore, flags: Flags, out: Output): Promise<void> {
-  const user = flags.user ?? ''
-  switch (command) {
-    case 'list':
-      return list(store, user, out)
-    case 'revoke':
-      return revoke(store, user, flags.session, out)
-    case 'stats':
-      return stats(store, out)
-    default:
-      return sweep(store, out)
-  }
+  return command
 }
 
 /**
@@ -100,14 +100,14 @@ export async function sessions(
   }
   if (command === undefined)
     throw new SessionUsageError('a sessions command is required: list, revoke, stats or sweep')
-  checked(command, flags)
+  const run = checked(command, flags).run
   const location = parseStoreUrl(flags.url ?? env[URL_VARIABLE])
   const backend = await openStore(location, {
     ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
     ...(flags.table === undefined ? {} : { table: flags.table }),
   })
   try {
-    await run(command, backend.store, flags, { ...io, json: flags.json === true })
+    await run(backend.store, flags, { ...io, json: flags.json === true })
   } finally {
     await backend.close()
   }

@@ -16,6 +16,7 @@ describe('latchkey sessions: usage errors (exit code 2)', () => {
     [['list', '--user', 'u', '--url', 'sqlite:'], 'names no file'],
     [['list', '--user', 'u'], 'a store URL is required: pass --url or set LATCHKEY_STORE_URL'],
     [['frobnicate', '--url', 'redis://x'], 'unknown sessions command: frobnicate'],
+    [['constructor', '--url', 'redis://x'], 'unknown sessions command: constructor'],
     [['list', '--url', 'redis://x'], 'list needs --user'],
     [['stats', '--user', 'u', '--url', 'redis://x'], 'stats takes no --user'],
     [['stats', '--colour', '--url', 'redis://x'], "Unknown option '--colour'"],
