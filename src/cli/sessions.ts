@@ -14,6 +14,7 @@ const OPTIONS = {
   url: { type: 'string' },
   prefix: { type: 'string' },
   table: { type: 'string' },
+  schema: { type: 'string' },
   user: { type: 'string' },
   session: { type: 'string' },
   json: { type: 'boolean' },
@@ -47,7 +48,14 @@ const COMMANDS: Record<string, Command> = {
 }
 
 /** The flags every command takes: the store's, `--json` and `--help`. */
-const COMMON_FLAGS: ReadonlyArray<keyof Flags> = ['url', 'prefix', 'table', 'json', 'help']
+const COMMON_FLAGS: ReadonlyArray<keyof Flags> = [
+  'url',
+  'prefix',
+  'table',
+  'schema',
+  'json',
+  'help',
+]
 
 function parsed(args: string[]): { command: string | undefined; flags: Flags } {
   try {
@@ -105,6 +113,7 @@ export async function sessions(
   const backend = await openStore(location, {
     ...(flags.prefix === undefined ? {} : { prefix: flags.prefix }),
     ...(flags.table === undefined ? {} : { table: flags.table }),
+    ...(flags.schema === undefined ? {} : { schema: flags.schema }),
   })
   try {
     await run(backend.store, flags, { ...io, json: flags.json === true })

@@ -30,6 +30,7 @@ Options:
                    (default: $${URL_VARIABLE}).
   --prefix <p>     The RedisStore's key prefix (default: latchkey:).
   --table <name>   The SQL store's table (default: latchkey_sessions).
+  --schema <name>  The PostgresStore's schema (default: public).
   --json           Print one JSON document instead of text.
   -h, --help       Print this help.
 

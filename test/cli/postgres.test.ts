@@ -11,11 +11,17 @@ cliScenario({
     const server = await startPostgres()
     const { host, port, user, database } = server.connection
     const pool = poolOn(server.connection, 4)
-    const store = new PostgresStore({ client: pool, table: 'app_sessions', sweepInterval: 0 })
+    await pool.query('CREATE SCHEMA app')
+    const store = new PostgresStore({
+      client: pool,
+      schema: 'app',
+      table: 'app_sessions',
+      sweepInterval: 0,
+    })
     await store.migrate()
     return {
       url: `postgres://${user}@${host}:${port}/${database}`,
-      naming: ['--table', 'app_sessions'],
+      naming: ['--schema', 'app', '--table', 'app_sessions'],
       store,
       async close() {
         await store.close()

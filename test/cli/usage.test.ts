@@ -23,6 +23,7 @@ describe('latchkey sessions: usage errors (exit code 2)', () => {
     [['stats', '--url'], "Option '--url <value>' argument missing"],
     [['stats', '--url', 'postgres://h/db', '--prefix', 'app:'], '--prefix is for Redis stores'],
     [['stats', '--url', 'redis://h', '--table', 't'], '--table is for SQL stores'],
+    [['stats', '--url', 'mysql://h/db', '--schema', 'app'], '--schema is for PostgreSQL'],
     [[], 'a sessions command is required'],
   ])('%j', async (args, message) => {
     const run = await runCli(['sessions', ...args])

@@ -9,10 +9,11 @@ export interface Backend {
   close(): Promise<void>
 }
 
-/** The store's own naming, from `--prefix` (Redis) and `--table` (SQL). */
+/** The store's own naming, from `--prefix` (Redis), `--table` (SQL) and `--schema` (PostgreSQL). */
 export interface StoreNaming {
   prefix?: string
   table?: string
+  schema?: string
 }
 
 /** How long connecting may take before the CLI says the server is unreachable. */

@@ -45,6 +45,7 @@ export async function openPostgres(
       queryTimeout: COMMAND_TIMEOUT_SECONDS,
       sweepInterval: 0,
       ...(naming.table === undefined ? {} : { table: naming.table }),
+      ...(naming.schema === undefined ? {} : { schema: naming.schema }),
     })
     return {
       store,
