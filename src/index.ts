@@ -50,18 +50,22 @@ export type { Register, RegisteredData } from './core/register.js'
 export { MAX_SECONDS, MAX_TIMER_SECONDS } from './core/seconds.js'
 export type { Serializer } from './core/serializer.js'
 export { LockedSession, type RequestInfo, Session } from './core/session.js'
+export { sessionReference } from './core/session-reference.js'
 export { Sessions } from './core/sessions.js'
-export type {
-  AnyStore,
-  CookieSealer,
-  IndexedSession,
-  JsonValue,
-  LeaseChange,
-  SessionData,
-  SessionRecord,
-  SessionStore,
-  StoredRecord,
-  StoreLease,
-  StoreLockOptions,
+export {
+  AGE_BUCKETS,
+  type AgeBucket,
+  type AnyStore,
+  type CookieSealer,
+  type IndexedSession,
+  type JsonValue,
+  type LeaseChange,
+  type SessionData,
+  type SessionRecord,
+  type SessionStore,
+  type StoredRecord,
+  type StoreLease,
+  type StoreLockOptions,
+  type StoreStats,
 } from './core/store.js'
 export { hashSessionId } from './crypto/ids.js'

@@ -112,6 +112,37 @@ export interface IndexedSession {
   record: StoredRecord
 }
 
+/**
+ * Upper bounds, in seconds, of the age groups {@link StoreStats.byAge} counts
+ * sessions in: under an hour, a day, a week, 30 days, and older.
+ */
+export const AGE_BUCKETS: readonly number[] = [3600, 86_400, 604_800, 2_592_000]
+
+/** How many live sessions are of an age, for {@link StoreStats.byAge}. */
+export interface AgeBucket {
+  /**
+   * Sessions created less than this many seconds ago (and at least the previous
+   * bucket's bound); `null` for the last bucket, which holds every older session.
+   */
+  maxAgeSeconds: number | null
+  count: number
+}
+
+/** What a store holds, as {@link SessionStore.stats} counts it. */
+export interface StoreStats {
+  /** Live sessions (not expired). */
+  live: number
+  /** Live sessions of a logged-in user (with a `userId`). */
+  authenticated: number
+  /**
+   * Records past their expiry that are still stored, the work a `sweep` has
+   * left; always 0 for a store whose database expires records itself (Redis).
+   */
+  expired: number
+  /** Live sessions by age (now minus `createdAt`), one entry per {@link AGE_BUCKETS} bound and one older. */
+  byAge: AgeBucket[]
+}
+
 /** A server-side session store. */
 export interface SessionStore {
   /** A short name for error messages and `onError` reports, e.g. `"redis"`. */
@@ -143,6 +174,18 @@ export interface SessionStore {
   listByUser?(userId: string): Promise<IndexedSession[]>
   /** Capability: deletes the live sessions of a user but `exceptKey`; returns the deleted keys. */
   deleteByUser?(userId: string, options?: { exceptKey?: string }): Promise<string[]>
+  /**
+   * Capability: counts the store's records (a full scan: an administrator's
+   * tool, not something to call per request).
+   */
+  stats?(): Promise<StoreStats>
+  /**
+   * Capability: deletes what has expired now — expired records, and in a store
+   * whose records expire by themselves, the per-user index entries of expired
+   * sessions — and returns how many it deleted. `onProgress` is called with the
+   * running total after each batch.
+   */
+  sweep?(onProgress?: (swept: number) => void): Promise<number> | number
   /** Releases timers and connections the store owns (never the user's client). */
   close?(): Promise<void>
 }

@@ -3,6 +3,7 @@ import type { SessionStore } from '../core/store.js'
 import { basicCases } from './cases/basic.js'
 import { type Capability, supports } from './cases/fixtures.js'
 import { lockCases } from './cases/lock.js'
+import { maintenanceCases } from './cases/maintenance.js'
 import { touchCases } from './cases/touch.js'
 import { userIndexCases } from './cases/user-index.js'
 
@@ -32,9 +33,9 @@ export interface ConformanceOptions {
   capabilities: Partial<Record<Capability, boolean>>
 }
 
-const cases = [...basicCases, ...touchCases, ...lockCases, ...userIndexCases]
+const cases = [...basicCases, ...touchCases, ...lockCases, ...userIndexCases, ...maintenanceCases]
 
-const CAPABILITIES: readonly Capability[] = ['touch', 'lock', 'userIndex']
+const CAPABILITIES: readonly Capability[] = ['touch', 'lock', 'userIndex', 'stats', 'sweep']
 
 /**
  * The store contract as test cases, for every store (ours and third-party).

@@ -31,7 +31,7 @@ describeWithMySQL('MySQLStore over the mariadb connector', () => {
 
   const cases = storeConformance({
     create: () => new MySQLStore({ client }),
-    capabilities: { touch: true, lock: true, userIndex: true },
+    capabilities: { touch: true, lock: true, userIndex: true, stats: true, sweep: true },
   })
   for (const c of cases) it.skipIf(c.skip)(c.name, c.run)
 })

@@ -18,7 +18,7 @@ describeRedis('RedisStore conformance', () => {
 
         const cases = storeConformance({
           create: () => new RedisStore({ client: connection.client, prefix: 'conformance:' }),
-          capabilities: { touch: true, lock: true, userIndex: true },
+          capabilities: { touch: true, lock: true, userIndex: true, stats: true, sweep: true },
         })
         for (const c of cases) it.skipIf(c.skip).concurrent(c.name, c.run)
       })

@@ -20,7 +20,7 @@ forEachSqlTarget(<Pool extends SqlPool>(target: SqlTarget<Pool>) =>
 
     const cases = storeConformance({
       create: () => target.store(pool),
-      capabilities: { touch: true, lock: true, userIndex: true },
+      capabilities: { touch: true, lock: true, userIndex: true, stats: true, sweep: true },
     })
     for (const c of cases) it.skipIf(c.skip)(c.name, c.run)
   }),

@@ -21,7 +21,7 @@ describe('SQLiteStore conformance', () => {
   describe(`on a path (${nodeSqlite ? 'node:sqlite' : 'better-sqlite3'})`, () => {
     const cases = storeConformance({
       create: () => new SQLiteStore({ path: temp.file }),
-      capabilities: { touch: true, lock: true, userIndex: true },
+      capabilities: { touch: true, lock: true, userIndex: true, stats: true, sweep: true },
     })
     for (const c of cases) it.skipIf(c.skip)(c.name, c.run)
   })
@@ -40,7 +40,7 @@ describe('SQLiteStore conformance', () => {
         await store.close?.()
         databases.get(store as SQLiteStore)?.close()
       },
-      capabilities: { touch: true, lock: true, userIndex: true },
+      capabilities: { touch: true, lock: true, userIndex: true, stats: true, sweep: true },
     })
     for (const c of cases) it.skipIf(c.skip)(c.name, c.run)
   })

@@ -6,7 +6,7 @@ import { MemoryStore } from './memory-store.js'
 describe('MemoryStore conformance', () => {
   const cases = storeConformance({
     create: () => new MemoryStore(),
-    capabilities: { touch: true, lock: true, userIndex: true },
+    capabilities: { touch: true, lock: true, userIndex: true, sweep: true },
   })
   for (const c of cases) it.skipIf(c.skip)(c.name, c.run)
 })

@@ -139,12 +139,17 @@ export class MemoryStore implements SessionStore {
     return deleted
   }
 
-  /** Deletes every expired entry now; returns how many. Runs by itself every `sweepInterval`. */
-  sweep(): number {
+  /**
+   * Deletes every expired entry now; returns how many, also to `onProgress`.
+   * Runs by itself every `sweepInterval`.
+   */
+  sweep(onProgress?: (swept: number) => void): number {
     const before = this.size
     this.#anonymous.purgeStale()
     this.#signedIn.purgeStale()
-    return before - this.size
+    const swept = before - this.size
+    onProgress?.(swept)
+    return swept
   }
 
   /** Stops the sweep timer. The data stays readable (and writable, without the sweep). */

@@ -1,3 +1,5 @@
+import { statsSql } from '../shared/stats-sql.js'
+
 /**
  * The database clock in milliseconds since the epoch, whatever the session
  * time zone (`UNIX_TIMESTAMP(NOW(3))` would depend on it). Constant within a
@@ -39,6 +41,9 @@ export function statements(table: string) {
 
     /** key, now: whether a live session exists (after a touch that counted no row). */
     exists: `SELECT 1 AS live FROM ${table} WHERE session_key = ? AND ${LIVE}`,
+
+    /** now */
+    stats: statsSql(table, { now: '?', createdAt: 'created_at', expiresAt: 'expires_at' }),
 
     /** userId, now */
     listByUser: `SELECT session_key, ${RECORD} FROM ${table}

@@ -7,6 +7,7 @@ import type {
   StoredRecord,
   StoreLease,
   StoreLockOptions,
+  StoreStats,
 } from '../../core/store.js'
 import { DatabaseClock } from '../shared/database-clock.js'
 import { giveBack } from '../shared/give-back.js'
@@ -14,6 +15,7 @@ import { PeriodicSweep, type SweepOptions } from '../shared/periodic-sweep.js'
 import { pollLock } from '../shared/poll-lock.js'
 import { toRecord } from '../shared/record-row.js'
 import { recordValues } from '../shared/record-values.js'
+import { statsOf } from '../shared/stats-sql.js'
 import { DeadlineRunner, type PostgresClient } from './client.js'
 import { type LeaseContext, PostgresLease, runInTime } from './lease.js'
 import { schemaSql, type TableNames, tableNames } from './schema.js'
@@ -222,10 +224,17 @@ export class PostgresStore implements SessionStore {
 
   /**
    * Deletes expired rows now, in batches of `sweepBatchSize`; returns how many.
-   * Runs by itself every `sweepInterval` seconds.
+   * `onProgress` gets the running total after each batch. Runs by itself every
+   * `sweepInterval` seconds.
    */
-  sweep(): Promise<number> {
-    return this.#sweeper.sweep()
+  sweep(onProgress?: (swept: number) => void): Promise<number> {
+    return this.#sweeper.sweep(onProgress)
+  }
+
+  /** Counts the table's rows: live, logged-in, expired, and live ones by age (one full scan). */
+  async stats(): Promise<StoreStats> {
+    const [row] = await this.#runner.run(this.#sql.stats, [Date.now()])
+    return statsOf(row)
   }
 
   /**

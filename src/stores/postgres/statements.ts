@@ -1,3 +1,5 @@
+import { statsSql } from '../shared/stats-sql.js'
+
 /** Milliseconds since the epoch (a JS number) to `timestamptz`. */
 const ts = (param: string) => `to_timestamp(${param}::float8 / 1000)`
 /** `timestamptz` to milliseconds since the epoch, as a float8 that `pg` returns as a number. */
@@ -40,6 +42,13 @@ export function statements(table: string) {
     /** $1 key, $2 lastSeenAt, $3 expiresAt, $4 now */
     touch: `UPDATE ${table} SET last_seen_at = ${ts('$2')}, expires_at = ${ts('$3')}
   WHERE key = $1 AND ${live('$4')} RETURNING key`,
+
+    /** $1 now */
+    stats: statsSql(table, {
+      now: '$1::float8',
+      createdAt: ms('created_at'),
+      expiresAt: ms('expires_at'),
+    }),
 
     /** $1 userId, $2 now */
     listByUser: `SELECT key, ${RECORD} FROM ${table}

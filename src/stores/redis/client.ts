@@ -5,6 +5,7 @@ import {
   SessionConfigError,
   type SessionError,
   SessionStoreError,
+  SessionUsageError,
 } from '../../core/errors.js'
 import { DeadlineExceeded, withDeadline } from '../shared/deadline.js'
 
@@ -14,6 +15,8 @@ import { DeadlineExceeded, withDeadline } from '../shared/deadline.js'
  */
 export interface IoRedisLike {
   call(command: string, ...args: Array<string | number>): Promise<unknown>
+  /** ioredis's `Cluster` only: its nodes, for commands that scan each one (`stats`, `sweep`). */
+  nodes?(role: 'master'): IoRedisLike[]
 }
 
 /**
@@ -33,6 +36,8 @@ export interface NodeRedisClientLike {
 /** A node-redis cluster client: `createCluster()` from `redis` v5+. */
 export interface NodeRedisClusterLike {
   readonly masters: readonly unknown[]
+  /** The client of one of `masters`, for commands that scan each one (`stats`, `sweep`). */
+  nodeClient?(node: never): NodeRedisClientLike | Promise<NodeRedisClientLike>
   sendCommand(
     firstKey: string | undefined,
     isReadonly: boolean | undefined,
@@ -46,6 +51,18 @@ export type RedisClientLike = IoRedisLike | NodeRedisClientLike | NodeRedisClust
 
 /** Sends one command to the node owning `key`. */
 type Send = (key: string, args: string[], signal: AbortSignal) => Promise<unknown>
+
+/** Sends one command to one node: for commands that name no key (SCAN). */
+type NodeSend = (args: string[], signal: AbortSignal) => Promise<unknown>
+
+/** How the store talks to the client: by key, or to each node (every master of a cluster). */
+interface Sender {
+  send: Send
+  nodes: () => Promise<NodeSend[]>
+}
+
+/** Keys one SCAN call asks for. */
+const SCAN_COUNT = '1000'
 
 /** A Lua script, run by its SHA-1 and loaded on the node the first time it is missing there. */
 export interface Script {
@@ -65,11 +82,14 @@ export function script(source: string): Script {
  */
 export class RedisCommands {
   readonly #send: Send
+  readonly #nodes: () => Promise<NodeSend[]>
   readonly #timeoutMs: number
 
   /** @param timeoutMs how long a command may take before it fails with `SessionStoreError` */
   constructor(client: unknown, timeoutMs = 2000) {
-    this.#send = sender(client)
+    const { send, nodes } = sender(client)
+    this.#send = send
+    this.#nodes = nodes
     this.#timeoutMs = timeoutMs
   }
 
@@ -92,19 +112,42 @@ export class RedisCommands {
     return this.#run(operation, keys[0] ?? '', command, script)
   }
 
+  /**
+   * The keys matching `pattern`, one SCAN page at a time, on every node (each
+   * master of a cluster), each call under the deadline. A key may come twice
+   * (SCAN's promise), so callers must not mind.
+   */
+  async *scan(operation: string, pattern: string): AsyncGenerator<string[]> {
+    const nodes = await this.#deadline(operation, () => this.#nodes())
+    for (const node of nodes) {
+      let cursor = '0'
+      do {
+        const args = ['SCAN', cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT]
+        const reply = await this.#deadline(operation, (signal) => node(args, signal))
+        const [next, keys] = reply as [unknown, unknown[]]
+        cursor = String(next)
+        yield keys.map(String)
+      } while (cursor !== '0')
+    }
+  }
+
   /** One command under the deadline; a script missing on its node is loaded by sending it whole. */
-  async #run(operation: string, key: string, args: string[], script: Script | undefined) {
+  #run(operation: string, key: string, args: string[], script: Script | undefined) {
+    return this.#deadline(operation, async (signal) => {
+      try {
+        return await this.#send(key, args, signal)
+      } catch (error) {
+        if (script === undefined || !messageOf(error).includes('NOSCRIPT')) throw error
+        args[0] = 'EVAL'
+        args[1] = script.source
+        return await this.#send(key, args, signal)
+      }
+    })
+  }
+
+  async #deadline<T>(operation: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     try {
-      return await withDeadline(this.#timeoutMs, async (signal) => {
-        try {
-          return await this.#send(key, args, signal)
-        } catch (error) {
-          if (script === undefined || !messageOf(error).includes('NOSCRIPT')) throw error
-          args[0] = 'EVAL'
-          args[1] = script.source
-          return await this.#send(key, args, signal)
-        }
-      })
+      return await withDeadline(this.#timeoutMs, work)
     } catch (error) {
       throw this.#storeError(operation, error)
     }
@@ -123,21 +166,43 @@ export class RedisCommands {
   }
 }
 
-function sender(client: unknown): Send {
+function sender(client: unknown): Sender {
   const c = client as Partial<IoRedisLike & NodeRedisClientLike & NodeRedisClusterLike> | null
   if (typeof c?.call === 'function') {
     const io = c as IoRedisLike
-    return (_key, [command = '', ...args]) => io.call(command, ...args)
+    const call =
+      (node: IoRedisLike): NodeSend =>
+      ([command = '', ...args]) =>
+        node.call(command, ...args)
+    return {
+      send: (_key, args, signal) => call(io)(args, signal),
+      nodes: async () => (io.nodes ? io.nodes('master').map(call) : [call(io)]),
+    }
   }
   if (typeof c?.sendCommand === 'function') {
+    const single =
+      (node: NodeRedisClientLike): NodeSend =>
+      (args, abortSignal) =>
+        node.sendCommand(args, { abortSignal, timeout: undefined })
     if (Array.isArray(c.masters)) {
       const cluster = c as NodeRedisClusterLike
-      return (key, args, abortSignal) =>
-        cluster.sendCommand(key, false, args, { abortSignal, timeout: undefined })
+      return {
+        send: (key, args, abortSignal) =>
+          cluster.sendCommand(key, false, args, { abortSignal, timeout: undefined }),
+        nodes: async () => {
+          const nodeClient = cluster.nodeClient?.bind(cluster)
+          if (nodeClient === undefined)
+            throw new SessionUsageError('scanning a node-redis cluster needs its nodeClient()')
+          const clients = await Promise.all(cluster.masters.map((m) => nodeClient(m as never)))
+          return clients.map(single)
+        },
+      }
     }
-    const single = c as NodeRedisClientLike
-    return (_key, args, abortSignal) =>
-      single.sendCommand(args, { abortSignal, timeout: undefined })
+    const client = c as NodeRedisClientLike
+    return {
+      send: (_key, args, signal) => single(client)(args, signal),
+      nodes: async () => [single(client)],
+    }
   }
   throw new SessionConfigError(
     'RedisStore needs a node-redis (`redis` v5+) or ioredis client (or cluster client) as `client`',

@@ -27,4 +27,10 @@ describe('KeyLayout', () => {
     expect(keys.user('a}b')).not.toBe(keys.user('a'))
     expect(hashTag(keys.user(''))).toBe('app:user:{}')
   })
+
+  it('scans session hashes and user indexes apart, with the prefix taken literally', () => {
+    expect(keys.dataPattern()).toBe('app:{*}')
+    expect(keys.userPattern()).toBe('app:user:{*}')
+    expect(new KeyLayout('a*b?[c]\\:').dataPattern()).toBe('a\\*b\\?\\[c\\]\\\\:{*}')
+  })
 })

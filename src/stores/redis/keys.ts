@@ -30,8 +30,23 @@ export class KeyLayout {
     return `${this.#prefix}{${key}}:revoked`
   }
 
+  /** A SCAN pattern matching every session hash (not locks, revocations or user indexes). */
+  dataPattern(): string {
+    return `${globEscaped(this.#prefix)}{*}`
+  }
+
+  /** A SCAN pattern matching every user index. */
+  userPattern(): string {
+    return `${globEscaped(this.#prefix)}user:{*}`
+  }
+
   /** A user id may hold any character; encoding keeps braces out of the hash tag. */
   user(userId: string): string {
     return `${this.#prefix}user:{${encodeURIComponent(userId)}}`
   }
+}
+
+/** The prefix as a literal in a Redis glob pattern. */
+function globEscaped(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&')
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { ageBucketOf, emptyAgeBuckets } from '../../core/age-buckets.js'
 import { emitWarning } from '../../core/emit-warning.js'
 import { messageOf, SessionConfigError, SessionStoreError } from '../../core/errors.js'
 import { MAX_TIMER_SECONDS, seconds } from '../../core/seconds.js'
@@ -8,6 +9,7 @@ import type {
   StoredRecord,
   StoreLease,
   StoreLockOptions,
+  StoreStats,
 } from '../../core/store.js'
 import { pollLock } from '../shared/poll-lock.js'
 import { type RedisClientLike, RedisCommands } from './client.js'
@@ -280,6 +282,58 @@ export class RedisStore implements SessionStore {
     )
     if (entries.length > 0) await this.#redis.eval('deleteByUser', UNINDEX, [index], entries.flat())
     return entries.filter((_, i) => deleted[i]).map(([key]) => key)
+  }
+
+  /**
+   * Counts the sessions under the store's prefix with SCAN (never KEYS, which
+   * blocks Redis), reading each one: an administrator's tool. Redis deletes
+   * expired sessions itself, so `expired` only counts records past their
+   * expiry whose key has not expired yet. SCAN may return a key twice while
+   * Redis resizes its table, so counts are exact on a Redis of steady size.
+   * On a cluster it scans every master.
+   */
+  async stats(): Promise<StoreStats> {
+    const now = Date.now()
+    const stats: StoreStats = { live: 0, authenticated: 0, expired: 0, byAge: emptyAgeBuckets() }
+    for await (const page of this.#redis.scan('stats', this.#keys.dataPattern())) {
+      const replies = await Promise.all(
+        page.map((key) => this.#redis.command('stats', key, ['HMGET', key, 'r', 's', 'e'])),
+      )
+      for (const reply of replies) {
+        const record = decoded('stats', reply, now)
+        if (record === undefined) {
+          if (Array.isArray(reply) && reply[0] !== null) stats.expired++
+          continue
+        }
+        stats.live++
+        if (record.userId !== undefined) stats.authenticated++
+        const bucket = stats.byAge[ageBucketOf(now - record.createdAt)]
+        if (bucket) bucket.count++
+      }
+    }
+    return stats
+  }
+
+  /**
+   * Redis expires sessions by itself, but a user's index keeps the entries of
+   * expired sessions until that user logs in again or the index expires. This
+   * removes them from every index under the prefix, a SCAN page at a time, and
+   * returns how many; `onProgress` gets the running total after each page.
+   * On a cluster it scans every master.
+   */
+  async sweep(onProgress?: (swept: number) => void): Promise<number> {
+    let total = 0
+    for await (const page of this.#redis.scan('sweep', this.#keys.userPattern())) {
+      const now = String(Date.now())
+      const removed = await Promise.all(
+        page.map((index) =>
+          this.#redis.command('sweep', index, ['ZREMRANGEBYSCORE', index, '-inf', now]),
+        ),
+      )
+      total += removed.reduce<number>((sum, count) => sum + Number(count), 0)
+      onProgress?.(total)
+    }
+    return total
   }
 
   /**

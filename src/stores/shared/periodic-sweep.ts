@@ -63,12 +63,16 @@ export class PeriodicSweep {
     }
   }
 
-  /** Deletes every expired row now, in batches; resolves to how many. */
-  async sweep(): Promise<number> {
+  /**
+   * Deletes every expired row now, in batches; resolves to how many.
+   * `onProgress` gets the running total after each batch.
+   */
+  async sweep(onProgress?: (swept: number) => void): Promise<number> {
     let total = 0
     for (;;) {
       const swept = await this.#deleteBatch(this.#batchSize)
       total += swept
+      onProgress?.(total)
       if (swept < this.#batchSize) return total
     }
   }

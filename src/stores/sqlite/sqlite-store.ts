@@ -7,12 +7,14 @@ import type {
   StoredRecord,
   StoreLease,
   StoreLockOptions,
+  StoreStats,
 } from '../../core/store.js'
 import { giveBack } from '../shared/give-back.js'
 import { PeriodicSweep, type SweepOptions } from '../shared/periodic-sweep.js'
 import { pollLock } from '../shared/poll-lock.js'
 import { toRecord } from '../shared/record-row.js'
 import { recordValues } from '../shared/record-values.js'
+import { statsOf } from '../shared/stats-sql.js'
 import { tryLock } from './acquire.js'
 import { type OwnedDatabase, openDatabase, type SQLiteDatabase } from './database.js'
 import { endLease, type LeaseContext } from './lease.js'
@@ -245,10 +247,16 @@ export class SQLiteStore implements SessionStore {
 
   /**
    * Deletes expired rows now, in batches of `sweepBatchSize`; returns how many.
-   * Runs by itself every `sweepInterval` seconds.
+   * `onProgress` gets the running total after each batch. Runs by itself every
+   * `sweepInterval` seconds.
    */
-  sweep(): Promise<number> {
-    return this.#sweeper.sweep()
+  sweep(onProgress?: (swept: number) => void): Promise<number> {
+    return this.#sweeper.sweep(onProgress)
+  }
+
+  /** Counts the table's rows: live, logged-in, expired, and live ones by age (one full scan). */
+  async stats(): Promise<StoreStats> {
+    return statsOf(this.#runner.get(this.#sql.stats, Date.now()))
   }
 
   /**

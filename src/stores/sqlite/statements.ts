@@ -1,3 +1,5 @@
+import { statsSql } from '../shared/stats-sql.js'
+
 const RECORD = 'data, meta, user_id, created_at, last_seen_at, expires_at, absolute_expires_at'
 
 /** A live session row (not a lock-only row, not expired at the `?` that follows). */
@@ -23,6 +25,9 @@ export function statements(table: string) {
     delete: `DELETE FROM ${table} WHERE session_key = ?`,
     /** lastSeenAt, expiresAt, key, now */
     touch: `UPDATE ${table} SET last_seen_at = ?, expires_at = ? WHERE session_key = ? AND ${LIVE}`,
+    /** now */
+    stats: statsSql(table, { now: '?', createdAt: 'created_at', expiresAt: 'expires_at' }),
+
     /** userId, now */
     listByUser: `SELECT session_key, ${RECORD} FROM ${table}
   WHERE user_id = ? AND ${LIVE} ORDER BY created_at`,

@@ -3,7 +3,7 @@ import type { SessionRecord, SessionStore } from '../../core/store.js'
 import { hashSessionId, newSessionId } from '../../crypto/ids.js'
 
 /** A capability a case needs; cases whose capability the store lacks are reported as skipped. */
-export type Capability = 'touch' | 'lock' | 'userIndex'
+export type Capability = 'touch' | 'lock' | 'userIndex' | 'stats' | 'sweep'
 
 /** One case of the suite, run on a fresh store. */
 export interface StoreCase {
