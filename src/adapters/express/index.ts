@@ -81,3 +81,8 @@ function failed(error: unknown): Answer {
 }
 
 export { type LoginRequiredOptions, loginRequired } from './login-required.js'
+export {
+  ExpressCompatCookie,
+  ExpressCompatSession,
+  expressSessionCompat,
+} from './session-compat.js'
