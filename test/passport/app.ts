@@ -1,11 +1,7 @@
 import type { Application, NextFunction, Request, Response } from 'express'
 import { Authenticator } from 'passport'
 import { Strategy as LocalStrategy } from 'passport-local'
-import {
-  type ExpressCompatSession,
-  expressSessionCompat,
-  latchkey,
-} from '../../src/adapters/express/index.js'
+import { expressSessionCompat, latchkey } from '../../src/adapters/express/index.js'
 import type { AnySessions } from '../../src/adapters/shared.js'
 
 export interface User {
@@ -16,11 +12,6 @@ export interface User {
 export const USERS = new Map<string, User & { password: string }>([
   ['alice', { id: 'alice', name: 'Alice', password: 'wonderland' }],
 ])
-
-/** `req.session` under expressSessionCompat (latchkey/express types it as latchkey's Session). */
-export function compat(req: Request): ExpressCompatSession {
-  return (req as unknown as { session: ExpressCompatSession }).session
-}
 
 /** A request handler that may be async; its rejection goes to Express. */
 export function route(

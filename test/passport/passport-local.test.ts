@@ -8,10 +8,11 @@ import { createServer } from 'node:http'
 import express5 from 'express'
 import express4 from 'express4'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expressSession } from '../../src/adapters/express/index.js'
 import { AuthSessions, Sessions } from '../../src/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
 import { CookieJar, request, type Served, served } from '../support/http.js'
-import { compat, passportOn, route, type User } from './app.js'
+import { passportOn, route, type User } from './app.js'
 
 const json = { 'content-type': 'application/json' }
 const RIGHT = JSON.stringify({ user: 'alice', password: 'wonderland' })
@@ -55,7 +56,7 @@ describe.each([
       app.get(
         '/me',
         route(async (req, res) => {
-          const session = compat(req)
+          const session = expressSession(req)
           const latchkeyUser =
             manager instanceof AuthSessions ? await manager.of(req).currentUser() : null
           res.json({
@@ -67,16 +68,16 @@ describe.each([
         }),
       )
       app.post('/count', (req, res) => {
-        const session = compat(req)
+        const session = expressSession(req)
         session.count = ((session.count as number | undefined) ?? 0) + 1
         res.json({ count: session.count })
       })
       app.post('/note/:key', (req, res) => {
-        compat(req)[`note-${req.params.key}`] = req.params.key
+        expressSession(req)[`note-${req.params.key}`] = req.params.key
         res.json({ user: (req.user as User | undefined)?.id ?? null })
       })
       app.get('/notes', (req, res) => {
-        const session = compat(req)
+        const session = expressSession(req)
         res.json(Object.keys(session).filter((key) => key.startsWith('note-')))
       })
       app.post(
@@ -96,7 +97,7 @@ describe.each([
         route(async (req, res) => {
           slowHasRead()
           await gate
-          compat(req).late = 'written after logout'
+          expressSession(req).late = 'written after logout'
           res.json({ user: (req.user as User | undefined)?.id ?? null })
         }),
       )

@@ -10,10 +10,11 @@ import express from 'express'
 import Provider from 'oidc-provider'
 import OAuth2Strategy from 'passport-oauth2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expressSession } from '../../src/adapters/express/index.js'
 import { AuthSessions } from '../../src/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
 import { CookieJar, type Reply, request, type Served, served } from '../support/http.js'
-import { compat, passportOn, route, USERS, type User } from './app.js'
+import { passportOn, route, USERS, type User } from './app.js'
 
 const CLIENT = { id: 'latchkey-app', secret: 'a-client-secret-for-the-test-only' }
 
@@ -149,7 +150,7 @@ describe('passport-oauth2 against oidc-provider', () => {
         res.json({
           user: (req.user as User | undefined)?.id ?? null,
           latchkeyUser: (await auth.of(req).currentUser()) ?? null,
-          pending: Object.keys(compat(req)),
+          pending: Object.keys(expressSession(req)),
         })
       }),
     )

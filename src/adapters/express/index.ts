@@ -84,5 +84,6 @@ export { type LoginRequiredOptions, loginRequired } from './login-required.js'
 export {
   ExpressCompatCookie,
   ExpressCompatSession,
+  expressSession,
   expressSessionCompat,
 } from './session-compat.js'

@@ -407,3 +407,25 @@ function write(request: CompatRequest): readonly string[] | Promise<readonly str
   if (!request.changed()) return []
   return request.save().then(() => [])
 }
+
+/**
+ * The request's `req.session` under {@link expressSessionCompat}, typed: with
+ * latchkey/express, TypeScript types `req.session` as latchkey's `Session`.
+ *
+ * @throws {SessionUsageError} when expressSessionCompat() did not run for `req` (or it was destroyed).
+ * @example
+ * ```ts
+ * const session = expressSession<{ views?: number }>(req)
+ * session.views = (session.views ?? 0) + 1
+ * ```
+ */
+export function expressSession<Data extends Record<string, unknown> = Record<string, unknown>>(
+  req: Request,
+): ExpressCompatSession & Partial<Data> {
+  const session = (req as { session?: unknown }).session
+  if (session instanceof ExpressCompatSession)
+    return session as ExpressCompatSession & Partial<Data>
+  throw new SessionUsageError(
+    'req.session is not an express-session one: mount expressSessionCompat(manager) after latchkey(manager)',
+  )
+}
