@@ -167,6 +167,8 @@ class CompatRequest {
   lifetime: Pick<LoginOptions, 'duration' | 'rememberMe'> | undefined
   lifetimeChanged = false
   #queue: Promise<void> = Promise.resolve()
+  /** Calls queued or running. */
+  #pending = 0
 
   constructor(req: Request, session: Session, options: ResolvedOptions) {
     this.req = req
@@ -228,10 +230,22 @@ class CompatRequest {
     })
   }
 
+  /** Whether the response must wait for a call still running, or write. */
+  mustSave(): boolean {
+    return this.#pending > 0 || this.changed()
+  }
+
+  /** The request's `req.session`, unless the app replaced it (`req.session = null` saves nothing, as in express-session). */
+  #live(): ExpressCompatSession | undefined {
+    const { current } = this
+    return current && (this.req as { session?: unknown }).session === current ? current : undefined
+  }
+
   /** Whether the response must write: the data or the user differ from what was read or saved. */
   changed(): boolean {
-    if (!this.current) return false
-    const { data, user } = this.#split(this.current)
+    const session = this.#live()
+    if (!session) return false
+    const { data, user } = this.#split(session)
     return (
       this.lifetimeChanged ||
       !isDeepStrictEqual(user, this.user) ||
@@ -241,7 +255,8 @@ class CompatRequest {
 
   /** Runs calls one after another: Passport's `save` may still run when the response starts. */
   #serially(call: () => Promise<void>): Promise<void> {
-    const next = this.#queue.then(call)
+    this.#pending++
+    const next = this.#queue.then(call).finally(() => this.#pending--)
     this.#queue = next.catch(() => {})
     return next
   }
@@ -261,8 +276,9 @@ class CompatRequest {
    * request read it (a logout) is not written back.
    */
   async #write(): Promise<void> {
-    if (!this.current || !this.changed()) return
-    const { data, user } = this.#split(this.current)
+    const session = this.#live()
+    if (!session || !this.changed()) return
+    const { data, user } = this.#split(session)
     const { auth } = this
     if (auth && user === undefined && this.user !== undefined) {
       await auth.logout()
@@ -327,7 +343,10 @@ class CompatRequest {
  * Data keys that `req.session` cannot show, as its methods and accessors have
  * those names: a stored value under one is neither shown nor removed.
  */
-const RESERVED = new Set(Object.getOwnPropertyNames(ExpressCompatSession.prototype))
+const RESERVED = new Set([
+  ...Object.getOwnPropertyNames(ExpressCompatSession.prototype),
+  '__proto__',
+])
 
 function shown(data: Data): Data {
   return Object.fromEntries(Object.entries(data).filter(([key]) => !RESERVED.has(key)))
@@ -385,7 +404,7 @@ export function expressSessionCompat(manager: AnySessions): RequestHandler {
     if (Object.hasOwn(req, 'session'))
       return next(
         new SessionUsageError(
-          'req.session is taken already: mount expressSessionCompat() once, without express-session',
+          'req.session is taken already: mount expressSessionCompat() once, without express-session or a latchkey manager named "session"',
         ),
       )
     let session: Session
@@ -404,7 +423,7 @@ export function expressSessionCompat(manager: AnySessions): RequestHandler {
 }
 
 function write(request: CompatRequest): readonly string[] | Promise<readonly string[]> {
-  if (!request.changed()) return []
+  if (!request.mustSave()) return []
   return request.save().then(() => [])
 }
 
