@@ -38,6 +38,8 @@ describe.each([
     /** Holds GET /slow between reading the session and writing it. */
     let gate: Promise<void> = Promise.resolve()
     let slowHasRead: () => void = () => {}
+    /** POST /note waits here until every one of CONCURRENT requests has read the session. */
+    let allHaveRead: () => Promise<void> = () => Promise.resolve()
 
     beforeAll(async () => {
       const app = createApp()
@@ -72,10 +74,14 @@ describe.each([
         session.count = ((session.count as number | undefined) ?? 0) + 1
         res.json({ count: session.count })
       })
-      app.post('/note/:key', (req, res) => {
-        expressSession(req)[`note-${req.params.key}`] = req.params.key
-        res.json({ user: (req.user as User | undefined)?.id ?? null })
-      })
+      app.post(
+        '/note/:key',
+        route(async (req, res) => {
+          await allHaveRead()
+          expressSession(req)[`note-${req.params.key}`] = req.params.key
+          res.json({ user: (req.user as User | undefined)?.id ?? null })
+        }),
+      )
       app.get('/notes', (req, res) => {
         const session = expressSession(req)
         res.json(Object.keys(session).filter((key) => key.startsWith('note-')))
@@ -190,6 +196,15 @@ describe.each([
     it(`keeps the user and every key through ${CONCURRENT} concurrent writes of other keys`, async () => {
       const jar = await loggedIn()
       const cookie = jar.header as string
+      let arrived = 0
+      let release: () => void = () => {}
+      const everyone = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      allHaveRead = () => {
+        if (++arrived === CONCURRENT) release()
+        return everyone
+      }
       const replies = await Promise.all(
         Array.from({ length: CONCURRENT }, (_, i) =>
           request(`${base}/note/${i}`, { method: 'POST', cookie }),
