@@ -3,10 +3,11 @@
  * session by passport-oauth2's own session store) on a latchkey session,
  * against a real authorization server started here: oidc-provider, a
  * certified OpenID Provider, with its in-memory adapter, its development
- * login and consent pages, and one static confidential client.
+ * login and consent pages, and one static confidential client; on Express 4 and 5.
  */
 import { createServer } from 'node:http'
-import express from 'express'
+import express5 from 'express'
+import express4 from 'express4'
 import Provider from 'oidc-provider'
 import OAuth2Strategy from 'passport-oauth2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -82,7 +83,10 @@ class Browser {
   }
 }
 
-describe('passport-oauth2 against oidc-provider', () => {
+describe.each([
+  ['express 4', express4],
+  ['express 5', express5],
+])('passport-oauth2 against oidc-provider, %s', (_name, express) => {
   const auth = new AuthSessions({ store: new MemoryStore(), cookie: { secure: false } })
   let provider: Served
   let app: Served
