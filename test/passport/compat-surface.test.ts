@@ -10,7 +10,7 @@ import { expressSession, expressSessionCompat } from '../../src/adapters/express
 import { AuthSessions, SessionConfigError, Sessions } from '../../src/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
 import { CookieJar, request, type Served, served } from '../support/http.js'
-import { passportOn, route } from './app.js'
+import { passportOn, route, USERS } from './app.js'
 
 const json = { 'content-type': 'application/json' }
 const WEEK_MS = 7 * 24 * 3600 * 1000
@@ -114,6 +114,21 @@ describe('expressSessionCompat on AuthSessions', () => {
     } finally {
       await plain.close()
     }
+  })
+
+  it('logs out a user whom deserializeUser no longer finds', async () => {
+    USERS.set('bob', { id: 'bob', name: 'Bob', password: 'builder' })
+    const jar = new CookieJar()
+    const body = JSON.stringify({ user: 'bob', password: 'builder' })
+    await jar.fetch(`${base}/login`, { method: 'POST', headers: json, body })
+    const stolen = jar.header as string
+    expect(await auth.listSessions('bob')).toHaveLength(1)
+    USERS.delete('bob')
+    // passport.session() deletes req.session.passport.user: the response logs out.
+    const gone = await jar.fetch(`${base}/me`)
+    expect(gone.setCookies.some((c) => c.startsWith(`${cookieName}=;`))).toBe(true)
+    expect(await auth.listSessions('bob')).toEqual([])
+    expect((await request(`${base}/me`, { cookie: stolen })).json()).toEqual({ user: null })
   })
 
   it('gives the cookie’s id as id and req.sessionID, never the stored hash', async () => {

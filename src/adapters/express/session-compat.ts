@@ -330,8 +330,7 @@ class CompatRequest {
   #split(session: ExpressCompatSession): { data: Data; user: unknown } {
     const data: Data = { ...session }
     const passport = data[PASSPORT]
-    if (!this.auth || !isObject(passport) || !Object.hasOwn(passport, 'user'))
-      return { data, user: undefined }
+    if (!this.auth || !isObject(passport)) return { data, user: undefined }
     const { user, ...rest } = passport
     if (Object.keys(rest).length > 0) data[PASSPORT] = rest
     else delete data[PASSPORT]
