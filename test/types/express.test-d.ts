@@ -1,6 +1,11 @@
 // Compile-only: `npm run typecheck` proves the Express request augmentation.
 import express from 'express'
-import { latchkey, loginRequired } from '../../src/adapters/express/index.js'
+import {
+  expressSession,
+  expressSessionCompat,
+  latchkey,
+  loginRequired,
+} from '../../src/adapters/express/index.js'
 import type { AuthSession, LockedSession, Session, SessionData } from '../../src/index.js'
 import { AuthSessions, Sessions } from '../../src/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
@@ -40,3 +45,17 @@ loginRequired(auth, { onUnauthenticated: (_req, res) => res.status(404).end() })
 loginRequired(auth, { redirectStatus: 301 })
 // @ts-expect-error onUnauthenticated receives Express's (req, res)
 loginRequired(auth, { onUnauthenticated: (c: { json: () => void }) => c.json() })
+
+// expressSessionCompat: express-session's req.session for Passport, typed through expressSession(req).
+app.use(expressSessionCompat(auth))
+app.get('/views', (req, res) => {
+  const session = expressSession<{ views?: number }>(req)
+  const views: number | undefined = session.views
+  session.views = (views ?? 0) + 1
+  // @ts-expect-error views is a number
+  session.views = 'many'
+  session.cookie.maxAge = 7 * 24 * 3600 * 1000
+  session.save(() => res.json({ id: session.id ?? null }))
+})
+// @ts-expect-error expressSessionCompat() takes the manager, not options
+expressSessionCompat({ store: new MemoryStore() })

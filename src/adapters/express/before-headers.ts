@@ -76,6 +76,23 @@ export function beforeHeaders<Context>(
   res.flushHeaders = heldFlushHeaders
 }
 
+/**
+ * Runs `first` before the `prepare` of the response's {@link beforeHeaders}
+ * hold, in that hold: for a middleware mounted after `latchkey()` whose
+ * writes must reach the sessions before they are saved
+ * (`expressSessionCompat()`). The cookies of both are sent; the hold's `fail`
+ * answers for both. Returns false when no `latchkey()` holds the response.
+ */
+export function beforeHeldHeaders(
+  res: ServerResponse,
+  first: () => readonly string[] | Promise<readonly string[]>,
+): boolean {
+  const hold = (res as Holding)[HOLD]
+  if (!hold) return false
+  hold.prepareFirst(first)
+  return true
+}
+
 /** The four methods a response has now (own or inherited). */
 function methodsOf(target: object): Originals {
   const methods = target as Originals
@@ -142,7 +159,7 @@ class Hold<Context> {
   readonly flushHeaders: Loose<void>
   readonly res: ServerResponse
   readonly context: Context
-  readonly prepare: (context: Context) => readonly string[] | Promise<readonly string[]>
+  prepare: (context: Context) => readonly string[] | Promise<readonly string[]>
   readonly fail: (error: unknown) => Answer
 
   constructor(
@@ -160,6 +177,18 @@ class Hold<Context> {
     this.write = originals.write as Loose<boolean>
     this.end = originals.end as Loose<ServerResponse>
     this.flushHeaders = originals.flushHeaders as Loose<void>
+  }
+
+  /** Makes `first` run before the `prepare` given so far; their cookies are sent together. */
+  prepareFirst(first: () => readonly string[] | Promise<readonly string[]>): void {
+    const then = this.prepare
+    this.prepare = (context) => {
+      const before = first()
+      if (Array.isArray(before)) return concat(before, then(context))
+      return (before as Promise<readonly string[]>).then((cookies) =>
+        concat(cookies, then(context)),
+      )
+    }
   }
 
   /** Starts `prepare` at the app's first call; cookies ready at once need no hold. */
@@ -228,6 +257,15 @@ class Hold<Context> {
     this.end.call(res, body)
     this.state = 'failed'
   }
+}
+
+function concat(
+  first: readonly string[],
+  then: readonly string[] | Promise<readonly string[]>,
+): readonly string[] | Promise<readonly string[]> {
+  if (first.length === 0) return then
+  if (Array.isArray(then)) return [...first, ...(then as readonly string[])]
+  return (then as Promise<readonly string[]>).then((cookies) => [...first, ...cookies])
 }
 
 function snapshot(res: ServerResponse): Snapshot {

@@ -81,3 +81,9 @@ function failed(error: unknown): Answer {
 }
 
 export { type LoginRequiredOptions, loginRequired } from './login-required.js'
+export {
+  ExpressCompatCookie,
+  ExpressCompatSession,
+  expressSession,
+  expressSessionCompat,
+} from './session-compat.js'
