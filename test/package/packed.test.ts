@@ -99,7 +99,11 @@ process.stdout.write(JSON.stringify(loaded))
       expect.arrayContaining(['checkLogin', 'resolveGuard', 'RequestSessions', 'finishAfter']),
     )
     expect(loaded['./fastify']).toEqual(['latchkey', 'loginRequired'])
-    expect(loaded['./stores/express']).toEqual(['expressSessionSource', 'fromExpressStore'])
+    expect(loaded['./stores/express']).toEqual([
+      'expressSessionSource',
+      'fastifySessionSource',
+      'fromExpressStore',
+    ])
     expect(loaded['./stores/redis']).toEqual(
       expect.arrayContaining(['RedisStore', 'sanicCookiesRedisSource']),
     )

@@ -196,7 +196,28 @@ class CompatRequest {
   async load(): Promise<void> {
     this.base = await this.session.all()
     this.user = this.auth ? await this.auth.currentUser() : undefined
+    await this.#adoptPassportLogin()
     this.#replace(this.#withUser(this.base, this.user))
+  }
+
+  /**
+   * A session holding Passport's user as data but no latchkey login (one moved
+   * from express-session by `migrateFrom`): the user becomes the login now, so
+   * that latchkey's guards see it on this very request, not one request later.
+   */
+  async #adoptPassportLogin(): Promise<void> {
+    const { auth } = this
+    if (!auth || this.user !== undefined) return
+    const { data, user } = this.#split(this.base)
+    if (user === undefined) return
+    await this.session.withLock(async (locked) => {
+      await auth.login(user, { keepData: true })
+      const rest = data[PASSPORT]
+      if (rest === undefined) locked.delete(PASSPORT)
+      else locked.set(PASSPORT, rest)
+    })
+    this.base = data
+    this.user = user
   }
 
   save(): Promise<void> {
@@ -327,7 +348,7 @@ class CompatRequest {
   }
 
   /** The data to store and, under AuthSessions, Passport's user (kept as the login instead). */
-  #split(session: ExpressCompatSession): { data: Data; user: unknown } {
+  #split(session: ExpressCompatSession | Data): { data: Data; user: unknown } {
     const data: Data = { ...session }
     const passport = data[PASSPORT]
     if (!this.auth || !isObject(passport)) return { data, user: undefined }
