@@ -4,6 +4,7 @@ import { isLive } from '../core/expiry.js'
 import { assertWellFormed } from '../core/json.js'
 import type { ResolvedOptions, SessionsOptions } from '../core/options.js'
 import type { RequestInfo } from '../core/session.js'
+import { sessionReference } from '../core/session-reference.js'
 import { Sessions } from '../core/sessions.js'
 import type { SessionData } from '../core/store.js'
 import { hashSessionId } from '../crypto/ids.js'
@@ -17,8 +18,12 @@ import {
 
 /** One of a user's sessions, as listed by {@link AuthSessions.listSessions}. */
 export interface SessionInfo {
-  /** The stored key (SHA-256 of the session id): identifies the session without revealing its cookie. */
-  id: string
+  /**
+   * A public name for the session (`sessionReference`): 16 url-safe characters
+   * that are neither its id nor its stored key, for a "your devices" page and
+   * {@link AuthSessions.revokeSession}; the same session keeps the same reference.
+   */
+  reference: string
   /** When the user logged in. */
   createdAt: Date
   /** When the session was last written or touched. */
@@ -133,7 +138,7 @@ export class AuthSessions<
     return found
       .filter(({ record }) => record.userId === userId && isLive(record, now))
       .map(({ key, record }) => ({
-        id: key,
+        reference: sessionReference(key),
         createdAt: new Date(record.createdAt),
         lastSeenAt: new Date(record.lastSeenAt),
         expiresAt: new Date(Math.min(record.expiresAt, record.absoluteExpiresAt ?? Infinity)),
@@ -166,6 +171,38 @@ export class AuthSessions<
     if (diagnostics.revoke.hasSubscribers)
       diagnostics.revoke.publish({ manager: this.context.options.name, userId, ended })
     return ended
+  }
+
+  /**
+   * Ends one session of a user, named by the `reference` that
+   * {@link listSessions} gave it ("sign out" beside one device), in the primary
+   * store and every mirror. A request holding that session's lock cannot write
+   * it back. Resolves to `false` when the user has no live session of that
+   * reference (already ended, or another user's).
+   *
+   * @throws {SessionConfigError} when the primary store has no per-user index (the cookie store).
+   * @example
+   * ```ts
+   * app.post('/devices/:reference/sign-out', async (req) => {
+   *   const userId = await req.authSession.currentUserId()
+   *   return { ended: await auth.revokeSession(userId, req.params.reference) }
+   * })
+   * ```
+   */
+  async revokeSession(userId: string, reference: string): Promise<boolean> {
+    checkUserId(userId)
+    this.context.storage.indexed()
+    if (typeof reference !== 'string') return false
+    const now = Date.now()
+    const found = (await this.context.storage.listByUser(userId)).find(
+      ({ key, record }) =>
+        record.userId === userId && isLive(record, now) && sessionReference(key) === reference,
+    )
+    if (!found) return false
+    await this.context.storage.remove(found.key)
+    if (diagnostics.revoke.hasSubscribers)
+      diagnostics.revoke.publish({ manager: this.context.options.name, userId, ended: 1 })
+    return true
   }
 
   protected override resolve(options: SessionsOptions): ResolvedOptions {

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AuthSessions, hashSessionId, type SessionStore } from '../../src/index.js'
+import {
+  AuthSessions,
+  hashSessionId,
+  type SessionStore,
+  sessionReference,
+} from '../../src/index.js'
 import { MemoryStore } from '../../src/stores/memory/index.js'
 import { CookieJar } from '../support/http.js'
 import { type AuthApp, loginBody, post, startAuthApp } from './app.js'
@@ -36,14 +41,34 @@ describe('listing and ending a user’s sessions', () => {
     expect(listed).toHaveLength(2)
     expect(listed.map((s) => s.userAgent)).toEqual(['Phone/2', 'Laptop/1'])
     expect(listed.map((s) => s.current)).toEqual([false, true])
-    expect(listed[1]?.id).toBe(hashSessionId(laptop.get(COOKIE) as string))
-    expect(listed[0]?.id).toBe(hashSessionId(phone.get(COOKIE) as string))
+    expect(listed[1]?.reference).toBe(sessionReference(hashSessionId(laptop.get(COOKIE) as string)))
+    expect(listed[0]?.reference).toBe(sessionReference(hashSessionId(phone.get(COOKIE) as string)))
     for (const s of listed) {
       expect(Date.parse(String(s.createdAt))).toBeLessThanOrEqual(Date.parse(String(s.lastSeenAt)))
       expect(Date.parse(String(s.expiresAt))).toBeGreaterThan(Date.now())
     }
-    // Nothing in the listing is a usable cookie value.
+    // Nothing in the listing is a usable cookie value, nor a stored key.
     expect(JSON.stringify(listed)).not.toContain(laptop.get(COOKIE))
+    expect(JSON.stringify(listed)).not.toContain(hashSessionId(laptop.get(COOKIE) as string))
+    await t.auth.logoutEverywhere('ada')
+    await t.auth.logoutEverywhere('bob')
+  })
+
+  it('revokeSession ends the one session of that reference, and no other user’s', async () => {
+    const laptop = await device(t, ada, 'Laptop/1')
+    const phone = await device(t, ada, 'Phone/2')
+    const other = await device(t, bob, 'Other/3')
+    const listed = await t.auth.listSessions('ada')
+    const phoneReference = listed.find((s) => s.userAgent === 'Phone/2')?.reference as string
+    const [bobs] = await t.auth.listSessions('bob')
+    expect(await t.auth.revokeSession('ada', bobs?.reference as string)).toBe(false)
+    expect(await t.auth.revokeSession('ada', 'not-a-reference')).toBe(false)
+    expect(await t.auth.revokeSession('ada', phoneReference)).toBe(true)
+    expect((await phone.fetch(`${t.base}/private`)).status).toBe(401)
+    expect((await laptop.fetch(`${t.base}/me`)).json()).toMatchObject({ user: ada })
+    expect((await other.fetch(`${t.base}/me`)).json()).toMatchObject({ user: bob })
+    expect((await t.auth.listSessions('ada')).map((s) => s.userAgent)).toEqual(['Laptop/1'])
+    expect(await t.auth.revokeSession('ada', phoneReference)).toBe(false)
     await t.auth.logoutEverywhere('ada')
     await t.auth.logoutEverywhere('bob')
   })
@@ -91,8 +116,10 @@ describe('listing and ending a user’s sessions', () => {
     const before = jar.get(COOKIE) as string
     await jar.fetch(`${t.base}/login`, loginBody(ada))
     const listed = await t.auth.listSessions('ada')
-    expect(listed.map((s) => s.id)).toEqual([hashSessionId(jar.get(COOKIE) as string)])
-    expect(listed.map((s) => s.id)).not.toContain(hashSessionId(before))
+    expect(listed.map((s) => s.reference)).toEqual([
+      sessionReference(hashSessionId(jar.get(COOKIE) as string)),
+    ])
+    expect(listed.map((s) => s.reference)).not.toContain(sessionReference(hashSessionId(before)))
     await t.auth.logoutEverywhere('ada')
   })
 

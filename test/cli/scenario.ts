@@ -165,7 +165,9 @@ export function cliScenario(target: CliTarget): void {
       expect(one).toMatchObject({ code: 0, stdout: `revoked 1 session of user ${users.alice}\n` })
       expect(await loggedIn(auth, firefox.cookie)).toBe(false)
       expect(await loggedIn(auth, safari.cookie)).toBe(true)
-      expect((await auth.listSessions(users.alice)).map((s) => s.id)).toEqual([safari.key])
+      expect((await auth.listSessions(users.alice)).map((s) => s.reference)).toEqual([
+        sessionReference(safari.key),
+      ])
 
       const again = await cli(
         'revoke',
@@ -238,7 +240,9 @@ export function cliScenario(target: CliTarget): void {
       }
       expect(after).toMatchObject({ live: before.live, expired: 0 })
       expect(await loggedIn(auth, safari.cookie)).toBe(true)
-      expect((await auth.listSessions(users.alice)).map((s) => s.id)).toEqual([safari.key])
+      expect((await auth.listSessions(users.alice)).map((s) => s.reference)).toEqual([
+        sessionReference(safari.key),
+      ])
 
       const quiet = await cli('sweep')
       expect(quiet.code).toBe(0)
