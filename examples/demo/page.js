@@ -167,22 +167,27 @@ export function accountPage({ user, createdAt }) {
   )
 }
 
-/** The list of the user's sessions, with "log out everywhere else". */
+/** The list of the user's sessions, with "sign out" on each other device and "log out everywhere else". */
 export function sessionsPage({ user, sessions, ended }) {
   const rows = sessions
     .map(
       (s) => `<tr class="session${s.current ? ' current' : ''}">
 <td>${escapeHtml(s.userAgent ?? '(unknown browser)')}${s.current ? ' <strong>(this device)</strong>' : ''}</td>
-<td>${escapeHtml(when(s.createdAt))}</td><td>${escapeHtml(when(s.lastSeenAt))}</td></tr>`,
+<td>${escapeHtml(when(s.createdAt))}</td><td>${escapeHtml(when(s.lastSeenAt))}</td>
+<td>${
+        s.current
+          ? ''
+          : `<form method="post" action="/account/sessions/${escapeHtml(s.reference)}/sign-out" class="inline"><button type="submit" class="secondary sign-out">Sign out</button></form>`
+      }</td></tr>`,
     )
     .join('\n')
   const others = sessions.filter((s) => !s.current).length
   return layout(
     'Your sessions',
     user,
-    `<p class="lead">Every browser logged in to this account. Ending the others deletes their sessions from the store: their next request is logged out.</p>
+    `<p class="lead">Every browser logged in to this account. Signing one out deletes its session from the store: its next request is logged out.</p>
 ${ended === undefined ? '' : `<p id="ended" class="notice">Logged out ${escapeHtml(ended)} other session${ended === 1 ? '' : 's'}.</p>`}
-<table id="sessions"><thead><tr><th>Browser</th><th>Logged in</th><th>Last seen</th></tr></thead>
+<table id="sessions"><thead><tr><th>Browser</th><th>Logged in</th><th>Last seen</th><th></th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>

@@ -140,6 +140,13 @@ export function buildDemo({ store, storeLabel = 'MemoryStore' }) {
     return html(reply, sessionsPage({ user, sessions: list, ended }))
   })
 
+  // "Sign out" beside one device: revokeSession ends it only if it is this user's.
+  app.post('/account/sessions/:reference/sign-out', { preHandler: guard }, async (req, reply) => {
+    const userId = await req.authSession.currentUserId()
+    const ended = (await auth.revokeSession(userId, req.params.reference)) ? 1 : 0
+    return reply.redirect(`/account/sessions?ended=${ended}`, 303)
+  })
+
   app.post('/account/sessions/logout-others', { preHandler: guard }, async (req, reply) => {
     const userId = await req.authSession.currentUserId()
     const ended = await auth.logoutEverywhere(userId, { except: req.authSession })

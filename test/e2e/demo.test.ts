@@ -209,6 +209,31 @@ describe.skipIf(!hasChromium)('the demo in headless Chromium', () => {
     await page.close()
   })
 
+  it('signs out one other device with its “Sign out” button', async () => {
+    const phonePage = await phone.newPage()
+    await logIn(phonePage, demo.base)
+    const page = await laptop.newPage()
+    await page.goto(`${demo.base}/account/sessions`)
+    const phoneRow = page.locator('#sessions tbody tr', { hasText: 'E2E Phone Browser' })
+    // Only the other devices have the button; its form names the session by its reference.
+    expect(await page.locator('#sessions tr.current .sign-out').count()).toBe(0)
+    const action = await phoneRow.locator('form').getAttribute('action')
+    expect(action).toMatch(/^\/account\/sessions\/[A-Za-z0-9_-]{16}\/sign-out$/)
+    await Promise.all([
+      page.waitForURL(/\/account\/sessions\?ended=1$/),
+      phoneRow.locator('.sign-out').click(),
+    ])
+    expect(await page.textContent('#ended')).toContain('Logged out 1 other session')
+    expect(await page.$$('#sessions tbody tr')).toHaveLength(1)
+    expect(await isShutOut(phonePage, demo.base)).toBe(true)
+    expect(await isShutOut(page, demo.base)).toBe(false)
+    // The same reference again ends nothing.
+    const again = await page.request.post(`${demo.base}${action}`, { maxRedirects: 0 })
+    expect(again.headers().location).toBe('/account/sessions?ended=0')
+    await phonePage.close()
+    await page.close()
+  })
+
   it('ends another device with “log out everywhere else”', async () => {
     const phonePage = await phone.newPage()
     await logIn(phonePage, demo.base)
