@@ -187,9 +187,12 @@ export class RequestState {
   }
 
   remember(identity: Identity, record: SessionRecord, sendCookie = true): void {
+    // A cookie an earlier save of this request still has to send (a new session's,
+    // a refresh) stays due when a later save of the same session needs none.
+    const cookieDue = this.outcome === 'set' && this.identity?.key === identity.key
     this.identity = this.context.storage.clientSide ? { ...identity, sealed: record } : identity
     this.base = record
-    this.outcome = sendCookie ? 'set' : 'kept'
+    this.outcome = sendCookie || cookieDue ? 'set' : 'kept'
     this.lost = false
   }
 
