@@ -49,7 +49,7 @@ export type { CookieOptions, ErrorReporter, SessionsOptions } from './core/optio
 export type { Register, RegisteredData } from './core/register.js'
 export { MAX_SECONDS, MAX_TIMER_SECONDS } from './core/seconds.js'
 export type { Serializer } from './core/serializer.js'
-export { LockedSession, type RequestInfo, Session } from './core/session.js'
+export { type FlashMessage, LockedSession, type RequestInfo, Session } from './core/session.js'
 export { sessionReference } from './core/session-reference.js'
 export { Sessions } from './core/sessions.js'
 export {

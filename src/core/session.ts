@@ -1,6 +1,7 @@
 import type { RequestInfo, SessionContext, Transaction } from './context.js'
 import { SessionUsageError } from './errors.js'
 import { markCookieSent, nextExpiry, ttlSeconds } from './expiry.js'
+import { FLASH_KEY, type FlashMessage, flashEntry, pendingFlashes, withFlash } from './flash.js'
 import { assertEntry } from './json.js'
 import { acquire, lockAccess, releaseLevel, replayDelta, transactionOf } from './lock.js'
 import { type LockAccess, LockedSession } from './locked-session.js'
@@ -19,6 +20,7 @@ import {
 } from './warnings.js'
 
 export type { RequestInfo, SessionContext, Transaction } from './context.js'
+export type { FlashMessage } from './flash.js'
 export { LockedSession } from './locked-session.js'
 
 function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
@@ -183,6 +185,56 @@ export class Session<Data extends SessionData = SessionData> {
    */
   async regenerate(): Promise<void> {
     await this.transaction((tx) => tx.rotate())
+  }
+
+  /**
+   * Leaves a message for a later request of this session, typically the page
+   * after a redirect ("Saved."): {@link flashes} reads it once. Written under
+   * the session's lock, so messages of concurrent requests are all kept. They
+   * wait in the session's data under the key `latchkey.flash` (at most 20, the
+   * oldest dropped first); a `login()` without `keepData` clears them, so flash
+   * after logging in.
+   *
+   * @throws {SessionUsageError} when `type` is not 1–64 characters or `message` not a string of at most 2048
+   * @example
+   * ```ts
+   * await req.session.flash('success', 'Your changes were saved.')
+   * return reply.redirect('/settings', 303)
+   * ```
+   */
+  async flash(type: string, message: string): Promise<void> {
+    const entry = flashEntry(type, message)
+    await this.withLock((s) => {
+      const raw = s as unknown as LockedSession<Record<string, unknown>>
+      raw.set(FLASH_KEY, withFlash(pendingFlashes(raw.get(FLASH_KEY)), entry))
+    })
+  }
+
+  /**
+   * Takes the messages left by {@link flash}, oldest first (only those of
+   * `type`, when given): each is returned once, to one request, even when
+   * several requests of the session ask at the same time. With no message
+   * waiting it only reads, and takes no lock.
+   *
+   * @example
+   * ```ts
+   * const notices = await req.session.flashes() // [{ type: 'success', message: 'Your changes were saved.' }]
+   * ```
+   */
+  async flashes<Type extends string = string>(type?: Type): Promise<Array<FlashMessage<Type>>> {
+    await this.#loaded()
+    if (pendingFlashes(this.#state.data[FLASH_KEY]).length === 0) return []
+    return this.withLock((s) => {
+      const raw = s as unknown as LockedSession<Record<string, unknown>>
+      const pending = pendingFlashes(raw.get(FLASH_KEY))
+      const taken = pending.filter((entry) => type === undefined || entry.type === type)
+      const kept = pending.filter((entry) => !taken.includes(entry))
+      if (taken.length > 0) {
+        if (kept.length > 0) raw.set(FLASH_KEY, kept)
+        else raw.delete(FLASH_KEY)
+      }
+      return taken as Array<FlashMessage<Type>>
+    })
   }
 
   /** Deletes the session from every store and sends a deletion cookie. */
