@@ -48,7 +48,8 @@ export async function contestantNames() {
  * contestant ten minutes later can meet very different machines. Each bare
  * framework comes first, then each contestant with targets against it, each
  * followed at once by the contestants its targets name (a peer from another
- * framework's family too); then the rest of its family; contestants whose
+ * framework's family too; one an earlier contestant named already stays just
+ * before it); then the rest of its family; contestants whose
  * baseline is not selected come last. Alphabetical within each step.
  *
  * @template {Pick<Contestant, 'name' | 'baseline' | 'targets'>} T

@@ -155,12 +155,20 @@ export function loginPage({ next, error, account, user, username = '' }) {
   )
 }
 
+/** Flash messages, read once: `flash()` before a redirect, `flashes()` on the page it leads to. */
+const noticeList = (notices = []) =>
+  notices.length === 0
+    ? ''
+    : `<ul id="notices" class="notices">${notices
+        .map((n) => `<li class="notice ${escapeHtml(n.type)}">${escapeHtml(n.message)}</li>`)
+        .join('')}</ul>`
+
 /** The protected page. */
-export function accountPage({ user, createdAt }) {
+export function accountPage({ user, createdAt, notices }) {
   return layout(
     'Your account',
     user,
-    `<p class="lead">This page is behind <code>loginRequired</code>: without a login it redirects to the login form.</p>
+    `${noticeList(notices)}<p class="lead">This page is behind <code>loginRequired</code>: without a login it redirects to the login form.</p>
 <p id="protected">Only logged-in users see this page. Welcome, ${escapeHtml(user.name)}.</p>
 <p>Logged in since ${escapeHtml(createdAt ? when(createdAt) : 'now')}.</p>
 <p><a href="/account/sessions">See the devices logged in to this account</a></p>`,

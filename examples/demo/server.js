@@ -115,6 +115,8 @@ export function buildDemo({ store, storeLabel = 'MemoryStore' }) {
     }
     // login() gives the session a new id (no fixation) and wipes what it held before.
     await req.authSession.login(ACCOUNT.user, { rememberMe: remember === 'on' })
+    // Shown once, by the page the redirect leads to (after login: login() starts from empty data).
+    await req.authSession.flash('success', `Welcome back, ${ACCOUNT.user.name}.`)
     return reply.redirect(sitePath(next), 303)
   })
 
@@ -128,7 +130,8 @@ export function buildDemo({ store, storeLabel = 'MemoryStore' }) {
     const [current] = (await auth.listSessions(user.id, { current: req.authSession })).filter(
       (s) => s.current,
     )
-    return html(reply, accountPage({ user, createdAt: current?.createdAt }))
+    const notices = await req.authSession.flashes()
+    return html(reply, accountPage({ user, createdAt: current?.createdAt, notices }))
   })
 
   app.get('/account/sessions', { preHandler: guard }, async (req, reply) => {

@@ -196,6 +196,10 @@ describe.skipIf(!hasChromium)('the demo in headless Chromium', () => {
   it('logs in, reaches the protected page, and keeps the cookie away from scripts', async () => {
     const page = await laptop.newPage()
     await logIn(page, demo.base)
+    // The login's flash message, shown once by the page after the redirect.
+    expect(await page.textContent('#notices')).toBe('Welcome back, Ada Lovelace.')
+    await page.reload()
+    expect(await page.$('#notices')).toBeNull()
     const cookies = await laptop.cookies(demo.base)
     const session = cookies.find((c) => c.name === COOKIE)
     expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' })
