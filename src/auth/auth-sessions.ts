@@ -6,7 +6,7 @@ import type { ResolvedOptions, SessionsOptions } from '../core/options.js'
 import type { RequestInfo } from '../core/session.js'
 import { sessionReference } from '../core/session-reference.js'
 import { Sessions } from '../core/sessions.js'
-import type { SessionData } from '../core/store.js'
+import type { IndexedSession, SessionData } from '../core/store.js'
 import { hashSessionId } from '../crypto/ids.js'
 import { AuthSession } from './auth-session.js'
 import {
@@ -133,10 +133,7 @@ export class AuthSessions<
     checkUserId(userId)
     this.context.storage.indexed()
     const currentKey = await keyOf(options.current)
-    const now = Date.now()
-    const found = await this.context.storage.listByUser(userId)
-    return found
-      .filter(({ record }) => record.userId === userId && isLive(record, now))
+    return (await this.#liveSessionsOf(userId))
       .map(({ key, record }) => ({
         reference: sessionReference(key),
         createdAt: new Date(record.createdAt),
@@ -193,16 +190,21 @@ export class AuthSessions<
     checkUserId(userId)
     this.context.storage.indexed()
     if (typeof reference !== 'string') return false
-    const now = Date.now()
-    const found = (await this.context.storage.listByUser(userId)).find(
-      ({ key, record }) =>
-        record.userId === userId && isLive(record, now) && sessionReference(key) === reference,
+    const found = (await this.#liveSessionsOf(userId)).find(
+      ({ key }) => sessionReference(key) === reference,
     )
     if (!found) return false
     await this.context.storage.remove(found.key)
     if (diagnostics.revoke.hasSubscribers)
       diagnostics.revoke.publish({ manager: this.context.options.name, userId, ended: 1 })
     return true
+  }
+
+  /** The user's live sessions in the primary's index (which may keep stale or reused entries). */
+  async #liveSessionsOf(userId: string): Promise<IndexedSession[]> {
+    const now = Date.now()
+    const found = await this.context.storage.listByUser(userId)
+    return found.filter(({ record }) => record.userId === userId && isLive(record, now))
   }
 
   protected override resolve(options: SessionsOptions): ResolvedOptions {

@@ -6,7 +6,7 @@ import {
   randomBytes,
   timingSafeEqual,
 } from 'node:crypto'
-import { isFernetKey, MAX_CLOCK_SKEW_SECONDS, type SealedMessage } from './fernet.js'
+import { isFernetKey, MAX_CLOCK_SKEW_SECONDS, nowSeconds, type SealedMessage } from './fernet.js'
 
 /**
  * latchkey's AES-256-GCM tokens, for cookies that no other program has to read.
@@ -152,8 +152,4 @@ function open(key: GcmKey, header: Buffer, ciphertext: Buffer, tag: Buffer): Buf
   } catch {
     return undefined
   }
-}
-
-function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000)
 }

@@ -201,7 +201,8 @@ function decryptVerified(key: KeyPair, bytes: Buffer): Buffer | undefined {
   }
 }
 
-function nowSeconds(): number {
+/** The time in whole seconds since the epoch, as tokens carry it. */
+export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000)
 }
 

@@ -35,7 +35,15 @@ export interface ExpressSessionSourceOptions {
  * ```
  */
 export function expressSessionSource(options: ExpressSessionSourceOptions): LegacySessionSource {
-  return signedCookieSource('express-session', 's:', 'connect.sid', options)
+  return signedCookieSource(
+    {
+      library: 'express-session',
+      source: 'expressSessionSource',
+      prefix: 's:',
+      name: 'connect.sid',
+    },
+    options,
+  )
 }
 
 /**
@@ -56,7 +64,10 @@ export function expressSessionSource(options: ExpressSessionSourceOptions): Lega
  * ```
  */
 export function fastifySessionSource(options: FastifySessionSourceOptions): LegacySessionSource {
-  return signedCookieSource('@fastify/session', '', 'sessionId', options)
+  return signedCookieSource(
+    { library: '@fastify/session', source: 'fastifySessionSource', prefix: '', name: 'sessionId' },
+    options,
+  )
 }
 
 /** Options of {@link fastifySessionSource}: those given to @fastify/session, where they matter. */
@@ -65,14 +76,19 @@ export interface FastifySessionSourceOptions extends ExpressSessionSourceOptions
   name?: string
 }
 
+/** A library's signed cookie (`prefix` + `id.signature`) and its default name, for its source `source`. */
+interface SignedCookieLibrary {
+  library: string
+  source: string
+  prefix: string
+  name: string
+}
+
 /** A session store behind a cookie that carries `prefix` + `id.signature`. */
 function signedCookieSource(
-  library: string,
-  prefix: string,
-  defaultName: string,
+  { library, source, prefix, name: defaultName }: SignedCookieLibrary,
   options: ExpressSessionSourceOptions,
 ): LegacySessionSource {
-  const source = library === 'express-session' ? 'expressSessionSource' : 'fastifySessionSource'
   const { store } = options
   const candidate = store as Partial<ExpressSessionStoreLike> | null
   if (typeof candidate?.get !== 'function' || typeof candidate.destroy !== 'function')
